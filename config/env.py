@@ -1,0 +1,6 @@
+"""The one place that reads the environment (environs)."""
+
+from environs import Env
+
+env = Env()
+env.read_env(override=False)

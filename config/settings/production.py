@@ -1,0 +1,12 @@
+"""Production: everything from the environment; demo data refused."""
+
+from config.env import env
+from config.settings.base import *  # noqa: F403
+
+MOTCUA_ENVIRONMENT = "production"
+MOTCUA_ALLOW_DEMO_DATA = False
+DEBUG = False
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # required
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", True)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 0)

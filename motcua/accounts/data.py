@@ -1,0 +1,43 @@
+"""Public shapes of the accounts app (stdlib only)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    """What a person does, held in an agency (a citizen holds it without one)."""
+
+    CITIZEN = "citizen"
+    DESK_OFFICER = "desk_officer"
+    SPECIALIST = "specialist"
+    LEADER = "leader"
+    AGENCY_ADMIN = "agency_admin"
+    PROVINCE_ADMIN = "province_admin"
+    SUPERVISOR = "supervisor"
+
+
+OFFICER_ROLES = frozenset(
+    {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN}
+)
+CATALOG_EDITOR_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN})
+
+
+class AgencyKind(enum.StrEnum):
+    PROVINCE = "province"  # UBND tỉnh / thành phố
+    DEPARTMENT = "department"  # sở, ban, ngành
+    PROVINCE_SERVICE_CENTER = "province_service_center"  # Trung tâm PVHCC tỉnh
+    COMMUNE = "commune"  # UBND xã / phường / đặc khu
+    COMMUNE_SERVICE_CENTER = "commune_service_center"  # Trung tâm PVHCC xã
+    UNIT = "unit"  # phòng, chi cục, văn phòng đăng ký…
+    VERTICAL = "vertical"  # ngành dọc: thuế, công an, BHXH…
+    DISTRICT = "district"  # cấp huyện, abolished on 01/07/2025 (history only)
+
+
+@dataclass(frozen=True)
+class AgencyData:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None

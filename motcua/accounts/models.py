@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.data import AgencyKind, Role
+from motcua.accounts.validators import validate_agency_eid, validate_legacy_agency_code
+from motcua.core.models import BaseModel
+
+AGENCY_KIND_CHOICES = [
+    (AgencyKind.PROVINCE.value, _("Provincial People's Committee")),
+    (AgencyKind.DEPARTMENT.value, _("Department")),
+    (
+        AgencyKind.PROVINCE_SERVICE_CENTER.value,
+        _("Provincial Public Administration Service Center"),
+    ),
+    (AgencyKind.COMMUNE.value, _("Commune People's Committee")),
+    (AgencyKind.COMMUNE_SERVICE_CENTER.value, _("Commune Public Administration Service Center")),
+    (AgencyKind.UNIT.value, _("Unit")),
+    (AgencyKind.VERTICAL.value, _("Vertical agency")),
+    (AgencyKind.DISTRICT.value, _("District (abolished 01/07/2025)")),
+]
+
+ROLE_CHOICES = [
+    (Role.CITIZEN.value, _("Citizen or business")),
+    (Role.DESK_OFFICER.value, _("Desk officer")),
+    (Role.SPECIALIST.value, _("Specialist")),
+    (Role.LEADER.value, _("Leader")),
+    (Role.AGENCY_ADMIN.value, _("Agency administrator")),
+    (Role.PROVINCE_ADMIN.value, _("Province administrator")),
+    (Role.SUPERVISOR.value, _("Supervisor")),
+]
+
+
+class Agency(BaseModel):
+    """A state agency or unit (cơ quan, đơn vị), effective-dated.
+
+    Agencies are never deleted: a merged or abolished agency gets `valid_to` and successors,
+    and dossiers keep the agency they were filed with."""
+
+    code = models.CharField(
+        _("electronic ID"), max_length=35, unique=True, validators=[validate_agency_eid]
+    )
+    legacy_code = models.CharField(
+        _("legacy code (QCVN 102:2016)"),
+        max_length=20,
+        blank=True,
+        validators=[validate_legacy_agency_code],
+    )
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=AGENCY_KIND_CHOICES)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # The desk (Bộ phận Một cửa) that receives dossiers for this agency's procedures.
+    receiving_desk = models.ForeignKey(
+        "self",
+        verbose_name=_("receiving desk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="served_agencies",
+    )
+    # National administrative-unit code (vietnam-provinces) for a province or a commune.
+    admin_unit_code = models.PositiveIntegerField(
+        _("administrative unit code"), null=True, blank=True
+    )
+    valid_from = models.DateField(_("effective from"), default=datetime.date(2025, 7, 1))
+    valid_to = models.DateField(_("effective to"), null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessors"),
+    )
+    code_is_placeholder = models.BooleanField(
+        _("code is a placeholder"),
+        default=False,
+        help_text=_("The code was generated on import and awaits the province's official list."),
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="agency_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in AgencyKind]), name="agency_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def is_effective_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class User(AbstractUser):
+    """A person who signs in: citizen, officer, or a system account for the API."""
+
+    full_name = models.CharField(_("full name"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_system = models.BooleanField(
+        _("system account"), default=False, help_text=_("Another government system using the API.")
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class RoleAssignment(BaseModel):
+    """A role held by a person in an agency. One person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "agency"], name="role_unique"),
+            models.CheckConstraint(
+                condition=(Q(role=Role.CITIZEN.value) & Q(agency__isnull=True))
+                | (~Q(role=Role.CITIZEN.value) & Q(agency__isnull=False)),
+                name="role_agency_required_for_officers",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.agency or '-'}"
+
+
+class ApiToken(BaseModel):
+    """A bearer token for the REST API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,92 @@
+"""Reads: the working calendar built from settings and CalendarDay rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Hashable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Sum
+from django.utils.dates import WEEKDAYS
+
+from motcua.calendar.data import CalendarDayKind, DayInfo
+from motcua.calendar.engine import WorkingCalendar, parse_sessions, parse_time
+from motcua.calendar.models import CalendarDay
+
+_lock = threading.Lock()
+_cached: tuple[Hashable, WorkingCalendar] | None = None
+
+
+def _settings_key() -> tuple[Hashable, ...]:
+    weekend = tuple(sorted(int(d) for d in settings.MOTCUA_WEEKEND_DAYS))
+    return (
+        str(settings.MOTCUA_OFFICE_SESSIONS),
+        str(settings.MOTCUA_CUTOFF_TIME),
+        weekend,
+        bool(settings.MOTCUA_CALENDAR_DAYS_ROLL_FORWARD),
+        str(settings.TIME_ZONE),
+    )
+
+
+def _rows_fingerprint() -> tuple[Hashable, ...]:
+    """A cheap summary of the CalendarDay table that changes with every insert, update
+    (updated_at) and delete (count, sum of ids)."""
+    agg = CalendarDay.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id"))
+    return (agg["n"], agg["last"], agg["ids"])
+
+
+def _build(settings_key: tuple[Hashable, ...]) -> WorkingCalendar:
+    sessions, cutoff, weekend, roll_forward, tz_name = settings_key
+    assert isinstance(sessions, str)
+    assert isinstance(cutoff, str)
+    assert isinstance(weekend, tuple)
+    assert isinstance(tz_name, str)
+    days_off: set[dt.date] = set()
+    working: set[dt.date] = set()
+    reasons: dict[dt.date, str] = {}
+    for day, kind, reason in CalendarDay.objects.values_list("date", "kind", "reason"):
+        (working if kind == CalendarDayKind.WORKING_DAY else days_off).add(day)
+        reasons[day] = reason
+    return WorkingCalendar(
+        weekend=frozenset(weekend),
+        days_off=frozenset(days_off),
+        working_days=frozenset(working),
+        reasons=reasons,
+        sessions=parse_sessions(sessions),
+        cutoff=parse_time(cutoff),
+        tz=ZoneInfo(tz_name),
+        roll_forward=bool(roll_forward),
+        weekday_names=WEEKDAYS,  # lazy translations: "Thứ bảy", "Chủ nhật" in Vietnamese
+    )
+
+
+def working_calendar_get() -> WorkingCalendar:
+    """The working calendar of the settings and the CalendarDay rows.
+
+    Cached per process; every call checks a one-query fingerprint of the table (row count,
+    latest updated_at, sum of ids), so a change made by another process, including a
+    deleted row, is seen on the next call. Services also clear the cache directly."""
+    global _cached
+    key = (_settings_key(), _rows_fingerprint())
+    cached = _cached
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    calendar = _build(key[0])
+    with _lock:
+        _cached = (key, calendar)
+    return calendar
+
+
+def working_calendar_cache_clear() -> None:
+    """Forget the cached calendar of this process (services call it after each write)."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def calendar_days(*, start: dt.date, end: dt.date) -> list[DayInfo]:
+    """Every date from `start` to `end` (both included) with whether it is a working day and
+    why. Raises ValueError when end < start."""
+    return working_calendar_get().days(start, end)

@@ -1,0 +1,68 @@
+"""Public Python API of the catalog. Other apps import only this module and data.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from motcua.catalog import exchange
+from motcua.catalog.models import (
+    APPLICANT_KIND_LABELS,
+    Fee,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+)
+from motcua.catalog.selectors import (
+    agency_procedure_counts,
+    catalog_export_rows,
+    field_list_with_counts,
+    procedure_get_current,
+    procedure_search,
+    procedure_versions,
+    version_get,
+    version_to_raw,
+)
+from motcua.catalog.services import (
+    ImportReport,
+    catalog_import,
+    procedure_draft_save,
+    procedure_draft_start,
+    procedure_publish,
+)
+
+
+def catalog_export(*, fmt: str) -> bytes:
+    """The whole current catalog as JSON (`fmt="json"`) or Excel (`fmt="xlsx"`), in the
+    exchange format that `catalog_import` reads back."""
+    rows: list[dict[str, Any]] = catalog_export_rows()
+    if fmt == "json":
+        return exchange.write_json(rows)
+    if fmt == "xlsx":
+        return exchange.write_excel(rows)
+    raise ValueError(fmt)
+
+
+__all__ = [
+    "APPLICANT_KIND_LABELS",
+    "Fee",
+    "Field",
+    "ImportReport",
+    "Procedure",
+    "ProcedureVersion",
+    "ProcessStep",
+    "RequiredDocument",
+    "agency_procedure_counts",
+    "catalog_export",
+    "catalog_import",
+    "field_list_with_counts",
+    "procedure_draft_save",
+    "procedure_draft_start",
+    "procedure_get_current",
+    "procedure_publish",
+    "procedure_search",
+    "procedure_versions",
+    "version_get",
+    "version_to_raw",
+]

@@ -1,0 +1,162 @@
+"""Reads of the catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from motcua.catalog.data import VersionStatus
+from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
+from motcua.core.text import search_words
+
+
+def _decimal_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    return f"{value.normalize():f}"
+
+
+def version_to_raw(version: ProcedureVersion) -> dict[str, Any]:
+    """The version in the exchange format (docs/catalog-format.md)."""
+    return {
+        "code": version.procedure.code,
+        "code_is_provisional": version.procedure.code_is_provisional,
+        "version": version.number,
+        "name": version.name,
+        "field": version.field.name if version.field else "",
+        "level": version.level,
+        "agencies": sorted(a.code for a in version.agencies.all()),
+        "processing_time": {
+            "amount": _decimal_str(version.processing_amount),
+            "unit": version.processing_unit,
+            "note": version.processing_note,
+        },
+        "fees_known": version.fees_known,
+        "fees": [
+            {"name": f.name, "kind": f.kind, "amount_vnd": f.amount_vnd, "case": f.case}
+            for f in version.fees.all()
+        ],
+        "documents_known": version.documents_known,
+        "documents": [
+            {
+                "name": d.name,
+                "originals": d.originals,
+                "copies": d.copies,
+                "requirement": d.requirement,
+                "condition": d.condition,
+                "template_url": d.template_url,
+            }
+            for d in version.documents.all()
+        ],
+        "result": {"name": version.result_name, "kind": version.result_kind}
+        if version.result_name
+        else None,
+        "legal_basis": list(version.legal_basis),
+        "online_level": version.online_level or None,
+        "applicant_kinds": list(version.applicant_kinds),
+        "restart_on_supplement": version.restart_on_supplement,
+        "steps": [
+            {
+                "kind": s.kind,
+                "title": s.title,
+                "role": s.role,
+                "agency": s.agency.code if s.agency else None,
+                "budget_hours": _decimal_str(s.budget_hours),
+            }
+            for s in version.steps.all()
+        ],
+        "source": version.source,
+        "notes": version.notes,
+    }
+
+
+def _current() -> QuerySet[ProcedureVersion]:
+    return ProcedureVersion.objects.filter(is_current=True, status=VersionStatus.PUBLISHED)
+
+
+def procedure_search(
+    *,
+    q: str = "",
+    agency_code: str | None = None,
+    field_code: str | None = None,
+) -> QuerySet[ProcedureVersion]:
+    """Current published versions matching every word of `q`, accents and case ignored
+    (đ = d), in any order; optionally of one implementing agency (or its sub-units) and one
+    field. Ordered by name."""
+    qs = _current().select_related("procedure", "field")
+    for word in search_words(q):
+        qs = qs.filter(search_text__contains=word)
+    if agency_code:
+        qs = qs.filter(
+            Q(agencies__code=agency_code) | Q(agencies__code__startswith=agency_code + ".")
+        ).distinct()
+    if field_code:
+        qs = qs.filter(field__code=field_code)
+    return qs.order_by("sort_key", "procedure__code")
+
+
+def procedure_get_current(*, code: str) -> ProcedureVersion | None:
+    """The current published version of a procedure, with everything a page shows."""
+    return (
+        _current()
+        .select_related("procedure", "field")
+        .prefetch_related(
+            "documents",
+            "fees",
+            "agencies",
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
+        )
+        .filter(procedure__code=code)
+        .first()
+    )
+
+
+def procedure_versions(*, code: str) -> QuerySet[ProcedureVersion]:
+    return ProcedureVersion.objects.filter(procedure__code=code).order_by("-number")
+
+
+def version_get(*, pk: int) -> ProcedureVersion | None:
+    """Any version (for dossiers that keep the version they were received under)."""
+    return (
+        ProcedureVersion.objects.select_related("procedure", "field")
+        .prefetch_related("documents", "fees", "agencies", "steps")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def field_list_with_counts() -> QuerySet[Field]:
+    return (
+        Field.objects.annotate(
+            procedure_count=Count("versions", filter=Q(versions__is_current=True))
+        )
+        .filter(procedure_count__gt=0)
+        .order_by("name")
+    )
+
+
+def agency_procedure_counts() -> dict[int, int]:
+    """Agency id → number of current procedures it implements."""
+    through = ProcedureVersion.agencies.through
+    rows = (
+        through.objects.filter(procedureversion__is_current=True)
+        .values("agency_id")
+        .annotate(n=Count("procedureversion_id"))
+    )
+    return {r["agency_id"]: r["n"] for r in rows}
+
+
+def catalog_export_rows() -> list[dict[str, Any]]:
+    versions = (
+        _current()
+        .select_related("procedure", "field")
+        .prefetch_related(
+            "documents",
+            "fees",
+            "agencies",
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
+        )
+        .order_by("procedure__code")
+    )
+    return [version_to_raw(v) for v in versions]

@@ -1,0 +1,108 @@
+"""Demo data for `make run`: Điện Biên, its departments and communes, the working-day
+calendar, 40+ real procedures and the demo accounts. Refused in production."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.accounts.api import User, agency_get_by_code, agency_upsert, province_import, role_grant
+from motcua.accounts.data import AgencyKind, Role
+from motcua.calendar.api import calendar_seed
+from motcua.catalog.api import catalog_import
+from motcua.core.errors import ApplicationError
+
+DIEN_BIEN = 11
+CATALOG_FILE = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: Role
+    agency_code: str | None
+    staff: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("desk", "Nguyễn Thị Mai", Role.DESK_OFFICER, "H11.01.01"),
+    DemoAccount("chuyenvien", "Trần Văn Hùng", Role.SPECIALIST, "H11.05"),
+    DemoAccount("lanhdao", "Lò Văn Thắng", Role.LEADER, "H11.05"),
+    DemoAccount("congdan", "Quàng Thị Hoa", Role.CITIZEN, None),
+    DemoAccount("quantri", "Phạm Minh Quân", Role.PROVINCE_ADMIN, "H11", staff=True),
+    DemoAccount("giamsat", "Vũ Thị Giang", Role.SUPERVISOR, "H11"),
+]
+
+
+class DemoRefused(ApplicationError):
+    pass
+
+
+def demo_password() -> str:
+    import os
+
+    return os.environ.get("MOTCUA_DEMO_PASSWORD") or "motcua-demo"
+
+
+def _admin_group() -> Group:
+    group, _created = Group.objects.get_or_create(name="Province administrators")
+    perms = Permission.objects.filter(
+        content_type__app_label__in=["catalog", "workcalendar", "accounts"]
+    )
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def demo_load(*, force: bool = False) -> list[str]:
+    """Load the demo data once (again with force). Returns what was done, line by line."""
+    if not settings.MOTCUA_ALLOW_DEMO_DATA:
+        raise DemoRefused("Demo data is refused in this environment (production settings).")
+    if User.objects.filter(username="desk").exists() and not force:
+        return ["Demo data already loaded."]
+    done = []
+    report = province_import(province_code=DIEN_BIEN, eid="H11")
+    done.append(
+        f"{report.province.name}: {report.departments} departments, {report.communes} communes"
+    )
+    # A department of the old structure, merged into Sở Tài chính on 01/03/2025.
+    old = agency_upsert(
+        code="H11.90",
+        name="Sở Kế hoạch và Đầu tư (đã hợp nhất)",
+        kind=AgencyKind.DEPARTMENT,
+        parent=report.province,
+        valid_from=datetime.date(2004, 1, 1),
+        valid_to=datetime.date(2025, 2, 28),
+        code_is_placeholder=True,
+    )
+    finance = agency_get_by_code(code="H11.04")
+    if finance is not None:
+        finance.predecessors.add(old)
+    year = timezone.localdate().year
+    calendar_seed(years=[year - 1, year, year + 1])
+    done.append(f"calendar {year - 1}–{year + 1}")
+    result = catalog_import(
+        content=CATALOG_FILE.read_bytes(), filename=CATALOG_FILE.name, actor=None
+    )
+    done.append(f"{result.total} procedures")
+    group = _admin_group()
+    password = demo_password()
+    for acc in DEMO_ACCOUNTS:
+        user, _created = User.objects.get_or_create(username=acc.username)
+        user.full_name = acc.full_name
+        user.is_staff = acc.staff
+        user.set_password(password)
+        user.save()
+        if acc.staff:
+            user.groups.add(group)
+        agency = agency_get_by_code(code=acc.agency_code) if acc.agency_code else None
+        role_grant(user=user, role=acc.role, agency=agency)
+    done.append("accounts: " + ", ".join(a.username for a in DEMO_ACCOUNTS))
+    return done

@@ -1,0 +1,7 @@
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    errors: dict[str, list[str]]

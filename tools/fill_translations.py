@@ -1,0 +1,37 @@
+"""Fill empty msgstr in locale/vi/LC_MESSAGES/django.po from tools/vi_translations.py, clear
+fuzzy flags on filled entries, and report what is still untranslated."""
+
+import sys
+from pathlib import Path
+
+import polib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vi_translations import VI  # noqa: E402
+
+PO = Path(__file__).resolve().parent.parent / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+
+po = polib.pofile(str(PO))
+po.metadata["Language"] = "vi"
+po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+missing = []
+for entry in po:
+    value = VI.get(entry.msgid)
+    if value is None:
+        if not (entry.msgstr or any(entry.msgstr_plural.values())):
+            missing.append(entry.msgid)
+        continue
+    if entry.msgid_plural:
+        forms = value if isinstance(value, list) else [value]
+        entry.msgstr_plural = dict(enumerate(forms))
+    else:
+        entry.msgstr = value if isinstance(value, str) else value[0]
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+po.save()
+print(f"{len(po.translated_entries())} translated, {len(missing)} missing")
+for msgid in missing:
+    print("  missing:", msgid)
+sys.exit(1 if missing else 0)
