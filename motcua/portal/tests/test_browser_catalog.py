@@ -28,6 +28,9 @@ def test_citizen_finds_a_procedure(live_server, page, catalog):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Thủ tục hành chính"
+    # The stylesheet is served and applied (the header has the brand colour).
+    header_bg = page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor")
+    assert header_bg == "rgb(164, 22, 26)"
     assert _axe_serious(page) == []
     page.fill("#q", "dang ky khuyen mai")
     page.click("form[role=search] button[type=submit]")
