@@ -1,7 +1,8 @@
 """Language: Vietnamese unless the user chose another language with the language form.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language; a Vietnamese public
-service speaks Vietnamese first, so only the language cookie (set by /i18n/setlang/) counts."""
+service speaks Vietnamese first, so only the language cookie (set by /i18n/setlang/) counts. API clients (/api/) may ask for a
+language with Accept-Language."""
 
 from __future__ import annotations
 
@@ -20,10 +21,15 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        if chosen in self.available:
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
