@@ -45,7 +45,9 @@ unit: $(STAMP)
 
 ## make messages: extract and compile translations (needs GNU gettext)
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests \
+		--ignore="*/tests/*" --ignore=bench --ignore=tools --no-obsolete
+	$(BIN)/python tools/fill_translations.py
 	$(BIN)/python tools/compile_messages.py
 
 bench: $(STAMP)

@@ -245,3 +245,16 @@ def postgres_only(db: Any) -> None:
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def pytest_sessionstart(session: Any) -> None:
+    """Under CI, a run given DATABASE_URL must really run on that database."""
+    import os
+
+    url = os.environ.get("DATABASE_URL", "")
+    if os.environ.get("CI") == "true" and url.startswith(("postgres://", "postgresql://")):
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            raise pytest.UsageError(f"DATABASE_URL is PostgreSQL but the engine is {engine}")

@@ -8,10 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import exchange
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -20,7 +24,8 @@ from motcua.catalog.models import (
     ProcessStep,
     RequiredDocument,
 )
-from motcua.catalog.services import procedure_draft_start, procedure_publish
+from motcua.catalog.selectors import catalog_export_rows
+from motcua.catalog.services import catalog_import, procedure_draft_start, procedure_publish
 from motcua.core.errors import ApplicationError
 
 
@@ -67,6 +72,64 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     filter_horizontal = ["agencies"]
     readonly_fields = ["number", "status", "is_current", "published_at", "published_by"]
     actions = ["publish", "start_draft"]
+    change_list_template = "admin/catalog/change_list_with_import.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="catalog_import"),
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="catalog_export",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a catalog file; every error is listed by row and column; all or nothing."""
+        if not self.has_add_permission(request):
+            raise DjangoPermissionDenied
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": _("Import the catalog"),
+            "opts": self.model._meta,
+        }
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                context["error"] = _("Choose a file to import.")
+            else:
+                try:
+                    context["report"] = catalog_import(
+                        content=upload.read(),
+                        filename=upload.name or "",
+                        actor=request.user,  # type: ignore[arg-type]
+                        publish=not request.POST.get("draft"),
+                    )
+                except ApplicationError as exc:
+                    context["error"] = exc.message
+                    context["field_errors"] = exc.field_errors
+        return TemplateResponse(
+            request,
+            "admin/catalog/import.html",
+            context,
+            status=400 if context.get("error") else 200,
+        )
+
+    def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise DjangoPermissionDenied
+        rows = catalog_export_rows()
+        if fmt == "json":
+            body, ctype = exchange.write_json(rows), "application/json"
+        elif fmt == "xlsx":
+            body = exchange.write_excel(rows)
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            return HttpResponse(status=404)
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="catalog.{fmt}"'
+        return response
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.is_frozen:
