@@ -244,7 +244,7 @@ def postgres_only(db: Any) -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+        _require("PostgreSQL", "needs PostgreSQL (set DATABASE_URL); mark the test `postgres`")
 
 
 def pytest_sessionstart(session: Any) -> None:
@@ -258,3 +258,22 @@ def pytest_sessionstart(session: Any) -> None:
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
             raise pytest.UsageError(f"DATABASE_URL is PostgreSQL but the engine is {engine}")
+
+
+def _on_postgres() -> bool:
+    import os
+
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Tests marked `postgres` run only in the PostgreSQL pass; on SQLite they are deselected
+    (not skipped), so CI's SQLite pass never reports a skip for want of a database."""
+    if _on_postgres():
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

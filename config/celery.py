@@ -11,4 +11,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic jobs (Celery beat) are declared here and only here.
-app.conf.beat_schedule = {}
+# The embedded default has no beat process: `manage.py run_periodic` (started by `make run`)
+# runs the same schedule eagerly.
+app.conf.beat_schedule = {
+    "dossiers.deadline_sweep": {"task": "dossiers.deadline_sweep", "schedule": 15 * 60.0},
+}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include(api_urlpatterns)),
+    path("desk/", include("motcua.desk.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

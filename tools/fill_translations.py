@@ -1,13 +1,21 @@
-"""Fill empty msgstr in locale/vi/LC_MESSAGES/django.po from tools/vi_translations.py, clear
-fuzzy flags on filled entries, and report what is still untranslated."""
+"""Fill msgstr in locale/vi/LC_MESSAGES/django.po from the tables in tools/vi_translations*.py
+(one per area, each a dict VI), clear fuzzy flags on filled entries, and report what is still
+untranslated."""
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import polib
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vi_translations import VI  # noqa: E402
+HERE = Path(__file__).resolve().parent
+VI: dict[str, str | list[str]] = {}
+for table in sorted(HERE.glob("vi_translations*.py")):
+    spec = importlib.util.spec_from_file_location(table.stem, table)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    VI.update(module.VI)
 
 PO = Path(__file__).resolve().parent.parent / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
@@ -19,7 +27,7 @@ missing = []
 for entry in po:
     value = VI.get(entry.msgid)
     if value is None:
-        if not (entry.msgstr or any(entry.msgstr_plural.values())):
+        if "fuzzy" in entry.flags or not (entry.msgstr or any(entry.msgstr_plural.values())):
             missing.append(entry.msgid)
         continue
     if entry.msgid_plural:

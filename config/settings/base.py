@@ -36,7 +36,9 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.calendar",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
+    "motcua.desk",
     "motcua.rest",
     "motcua.demo",
 ]
@@ -142,6 +144,14 @@ MOTCUA_CALENDAR_DAYS_ROLL_FORWARD = env.bool("MOTCUA_CALENDAR_DAYS_ROLL_FORWARD"
 
 # The province this installation serves (shown in page headers).
 MOTCUA_PROVINCE_NAME = env.str("MOTCUA_PROVINCE_NAME", "Điện Biên")
+
+# Dossiers (domain.md §1.4; UNCONFIRMED values are settings).
+# The apology (form 04) must be sent at least this many working days before the appointment
+# ("01 ngày" in local texts; whether a working day is meant is UNCONFIRMED). 0 disables.
+MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env.int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)
+# Near due: at most this many working hours left, or this fraction of the total time.
+MOTCUA_NEAR_DUE_WORKING_HOURS = env.float("MOTCUA_NEAR_DUE_WORKING_HOURS", 8)
+MOTCUA_NEAR_DUE_FRACTION = env.float("MOTCUA_NEAR_DUE_FRACTION", 0.2)
 
 # Bearer tokens for the REST API (hours until expiry).
 MOTCUA_API_TOKEN_TTL_HOURS = env.int("MOTCUA_API_TOKEN_TTL_HOURS", 24 * 30)

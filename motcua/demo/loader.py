@@ -105,4 +105,7 @@ def demo_load(*, force: bool = False) -> list[str]:
         agency = agency_get_by_code(code=acc.agency_code) if acc.agency_code else None
         role_grant(user=user, role=acc.role, agency=agency)
     done.append("accounts: " + ", ".join(a.username for a in DEMO_ACCOUNTS))
+    from motcua.demo.dossiers import demo_dossiers_load
+
+    done += demo_dossiers_load()
     return done

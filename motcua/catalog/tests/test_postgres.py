@@ -1,8 +1,11 @@
 """PostgreSQL only: the trigram index behind the accent-insensitive search (ADR 0006)."""
 
+import pytest
 from django.db import connection
 
 from motcua.catalog.api import procedure_search
+
+pytestmark = pytest.mark.postgres
 
 
 def test_trigram_index_exists_and_is_used(postgres_only, catalog):

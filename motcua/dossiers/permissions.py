@@ -1,0 +1,168 @@
+"""Who may see a dossier and who may take which action. Deny by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from motcua.accounts.api import User, user_agency_ids, user_roles
+from motcua.accounts.data import Role
+from motcua.core.errors import NotFound, PermissionDenied
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.workflow import Action, action_allowed_in
+
+A = Action
+VIEW_ROLES = frozenset(
+    {
+        Role.DESK_OFFICER,
+        Role.SPECIALIST,
+        Role.LEADER,
+        Role.AGENCY_ADMIN,
+        Role.PROVINCE_ADMIN,
+        Role.SUPERVISOR,
+    }
+)
+
+
+@dataclass
+class StepContext:
+    main: DossierStep | None
+    consultations: list[DossierStep]
+
+
+def step_context(dossier: Dossier) -> StepContext:
+    steps = [s for s in dossier.steps.all() if s.status in ("active", "waiting")]
+    main = next((s for s in steps if s.parent_id is None), None)
+    consultations = [s for s in steps if s.parent_id is not None and s.status == "active"]
+    return StepContext(main=main, consultations=consultations)
+
+
+def visible_dossiers(*, user: User) -> QuerySet[Dossier]:
+    """Dossiers of the user's agencies (received, decided, or with a step there: consultations
+    and transfers). Province admins and supervisors see their whole subtree."""
+    agency_ids = user_agency_ids(user=user, roles=VIEW_ROLES)
+    if not agency_ids:
+        return Dossier.objects.none()
+    step_dossiers = DossierStep.objects.filter(agency_id__in=agency_ids).values("dossier_id")
+    return Dossier.objects.filter(
+        Q(receiving_agency_id__in=agency_ids)
+        | Q(deciding_agency_id__in=agency_ids)
+        | Q(pk__in=step_dossiers)
+    )
+
+
+def access_dossier_for_officer(*, user: User, code: str) -> Dossier:
+    """The dossier with this code (or #id for a dossier without code), if the user may see it;
+    NotFound otherwise (never tells whether it exists)."""
+    qs = visible_dossiers(user=user).select_related(
+        "procedure_version", "receiving_agency", "deciding_agency"
+    )
+    dossier = (
+        qs.filter(pk=int(code[1:]))
+        if code.startswith("#") and code[1:].isdigit()
+        else qs.filter(code=code)
+    ).first()
+    if dossier is None:
+        raise NotFound(_("No dossier with this code is visible to you."), code="not_found")
+    return dossier
+
+
+def _holds(roles: set[tuple[str, int | None]], role: str, agency_id: int | None) -> bool:
+    return (role, agency_id) in roles
+
+
+def _may_work_step(roles: set[tuple[str, int | None]], user: User, step: DossierStep) -> bool:
+    if step.assignee_id is not None:
+        return step.assignee_id == user.pk
+    return _holds(roles, step.role, step.agency_id)
+
+
+def _may(
+    action: Action,
+    user: User,
+    roles: set[tuple[str, int | None]],
+    dossier: Dossier,
+    ctx: StepContext,
+) -> bool:
+    desk = _holds(roles, Role.DESK_OFFICER, dossier.receiving_agency_id)
+    main = ctx.main
+    if action in (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE, A.RETURN_RESULT, A.WITHDRAW):
+        return desk
+    if action == A.RECEIVE_SUPPLEMENT:
+        return desk or (main is not None and _may_work_step(roles, user, main))
+    if action == A.CANCEL:
+        return _holds(roles, Role.LEADER, dossier.deciding_agency_id)
+    if action == A.APOLOGIZE:
+        agencies = {dossier.deciding_agency_id, main.agency_id if main else None}
+        return any(_holds(roles, Role.LEADER, a) for a in agencies)
+    if action == A.ANSWER_CONSULTATION:
+        return any(
+            _holds(roles, c.role, c.agency_id) or _holds(roles, Role.LEADER, c.agency_id)
+            for c in ctx.consultations
+        )
+    if main is None:
+        return False
+    if action == A.TAKE:
+        return main.assignee_id is None and _holds(roles, main.role, main.agency_id)
+    if not _may_work_step(roles, user, main):
+        return False
+    if action == A.APPROVE:
+        return main.kind == "approve"
+    if action == A.COMPLETE:
+        return main.kind not in ("intake", "return")
+    if action == A.FORWARD:
+        return main.kind != "return"
+    if action == A.SEND_BACK:
+        return main.kind != "intake"
+    if action in (A.CONSULT, A.TRANSFER, A.REQUEST_SUPPLEMENT, A.REJECT):
+        return main.kind not in ("intake", "return")
+    return False
+
+
+MOVING = frozenset(
+    {
+        A.FORWARD,
+        A.SEND_BACK,
+        A.CONSULT,
+        A.TRANSFER,
+        A.REQUEST_SUPPLEMENT,
+        A.COMPLETE,
+        A.APPROVE,
+        A.REJECT,
+    }
+)
+
+
+def state_problem(action: Action, dossier: Dossier, ctx: StepContext) -> str | None:
+    """Why the action is not possible in the dossier's current state beyond its status (a step
+    waiting for consultations, an appointment already extended), or None."""
+    if action in MOVING and ctx.main is not None and ctx.main.status == "waiting":
+        return _("The step is waiting for the answers of the consulted agencies.")
+    if action == A.APOLOGIZE and dossier.extended:
+        return _("A new appointment can be set only once.")
+    return None
+
+
+def available_actions(*, user: User, dossier: Dossier) -> list[str]:
+    """The actions this user may take on this dossier now, in a stable order."""
+    if not user.is_authenticated:
+        return []
+    roles = user_roles(user=user)
+    ctx = step_context(dossier)
+    return [
+        a.value
+        for a in Action
+        if action_allowed_in(a, dossier.status) and _may(a, user, roles, dossier, ctx)
+    ]
+
+
+def require_may(*, user: User | None, dossier: Dossier, action: Action) -> None:
+    """PermissionDenied unless the user may take the action (the status was checked before).
+    A None user is the system itself (demo loader, imports) and may do anything."""
+    if user is None:
+        return
+    roles = user_roles(user=user)
+    if not _may(action, user, roles, dossier, step_context(dossier)):
+        raise PermissionDenied(_("You may not do this on this dossier now."), code="forbidden")

@@ -1,0 +1,190 @@
+"""Reads of dossiers: worklists, deadline lists, search, timeline, control sheet, ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.api import User, user_roles
+from motcua.core import clock
+from motcua.core.text import fold
+from motcua.dossiers import deadlines
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.permissions import visible_dossiers
+from motcua.dossiers.workflow import IN_PROGRESS
+
+OPEN_STEP = ("active", "waiting")
+
+
+def near_due_threshold_seconds(*, total_seconds: int | None = None) -> int:
+    """A dossier or step is near due when at most this much working time is left: the larger
+    of MOTCUA_NEAR_DUE_WORKING_HOURS (default 8 = one working day) and
+    MOTCUA_NEAR_DUE_FRACTION (default 0.2) of its total time."""
+    hours = float(getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8))
+    fraction = float(getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2))
+    base = int(hours * 3600)
+    if total_seconds:
+        return max(base, int(total_seconds * fraction))
+    return base
+
+
+def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
+    """Open steps the user works on: assigned to them, or waiting unassigned in the queue of a
+    role they hold in that agency. Overdue first, then by due time."""
+    pairs = [(r, a) for r, a in user_roles(user=user) if a is not None]
+    queue = Q(pk__in=[])
+    for role, agency_id in pairs:
+        queue |= Q(assignee__isnull=True, role=role, agency_id=agency_id)
+        if role == "leader":  # leaders answer consultations of their agency too
+            queue |= Q(assignee__isnull=True, kind="consult", agency_id=agency_id)
+    return (
+        DossierStep.objects.filter(status="active")
+        .filter(Q(assignee=user) | queue)
+        .exclude(dossier__status="supplement_requested")
+        .select_related("dossier", "agency", "assignee")
+        .order_by("due_at", "id")
+    )
+
+
+def desk_queue(*, user: User) -> QuerySet[Dossier]:
+    """Online submissions waiting for the desks where the user is a desk officer."""
+    desks = [a for r, a in user_roles(user=user) if r == "desk_officer" and a is not None]
+    return Dossier.objects.filter(
+        receiving_agency_id__in=desks, status__in=["submitted", "completion_requested"]
+    ).order_by("review_due_at", "id")
+
+
+def dossier_search(
+    *, user: User, q: str = "", status: str | None = None, overdue: bool | None = None
+) -> QuerySet[Dossier]:
+    """Visible dossiers by code, applicant name, ID number or tax code."""
+    qs = visible_dossiers(user=user).select_related("deciding_agency", "receiving_agency")
+    q = q.strip()
+    if q:
+        cond = Q(code__icontains=q) | Q(id_number=q) | Q(tax_code=q)
+        for word in fold(q).split():
+            cond |= Q(applicant_name__icontains=word)
+        cond |= Q(applicant_name__icontains=q)
+        qs = qs.filter(cond)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is not None:
+        now = clock.now()
+        late = Q(status__in=["received", "processing"], appointment_at__lt=now)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return qs.order_by("-received_at", "-id")
+
+
+def dossiers_overdue(*, agency_ids: set[int] | None = None) -> QuerySet[Dossier]:
+    """In progress (clock running) past their appointment; optionally of some agencies."""
+    qs = Dossier.objects.filter(
+        status__in=["received", "processing"], appointment_at__lt=clock.now()
+    )
+    if agency_ids is not None:
+        qs = qs.filter(deciding_agency_id__in=agency_ids)
+    return qs.order_by("appointment_at")
+
+
+def dossiers_near_due(*, agency_ids: set[int] | None = None) -> list[Dossier]:
+    """In progress, not overdue, with little working time left (see near_due_threshold)."""
+    now = clock.now()
+    cal = deadlines.calendar()
+    horizon = now + dt.timedelta(days=31)  # candidates; the exact test is below
+    qs = Dossier.objects.filter(
+        status__in=["received", "processing"], appointment_at__gte=now, appointment_at__lte=horizon
+    )
+    if agency_ids is not None:
+        qs = qs.filter(deciding_agency_id__in=agency_ids)
+    result = []
+    for d in qs.order_by("appointment_at"):
+        assert d.appointment_at is not None and d.clock_started_at is not None
+        total = cal.working_seconds_between(d.clock_started_at, d.appointment_at)
+        left = cal.working_seconds_between(now, d.appointment_at)
+        if left <= near_due_threshold_seconds(total_seconds=total):
+            result.append(d)
+    return result
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    due: dt.datetime | None
+    remaining_seconds: int | None
+    state: str  # "" | ok | near_due | overdue | paused | done
+
+
+def deadline_view(*, dossier: Dossier) -> DeadlineView:
+    """Remaining working time and state of a dossier now."""
+    if dossier.appointment_at is None:
+        return DeadlineView(None, None, "")
+    if dossier.status == "supplement_requested":
+        return DeadlineView(dossier.appointment_at, None, "paused")
+    if dossier.status not in IN_PROGRESS:
+        return DeadlineView(dossier.appointment_at, None, "done")
+    cal = deadlines.calendar()
+    now = clock.now()
+    left = deadlines.remaining_seconds(now=now, due=dossier.appointment_at, cal=cal)
+    if left < 0:
+        return DeadlineView(dossier.appointment_at, left, "overdue")
+    total = cal.working_seconds_between(dossier.clock_started_at or now, dossier.appointment_at)
+    state = "near_due" if left <= near_due_threshold_seconds(total_seconds=total) else "ok"
+    return DeadlineView(dossier.appointment_at, left, state)
+
+
+def step_deadline_view(*, step: DossierStep) -> DeadlineView:
+    if step.due_at is None:
+        return DeadlineView(None, None, "")
+    if step.status not in OPEN_STEP:
+        return DeadlineView(step.due_at, None, "done")
+    if step.dossier.status == "supplement_requested":
+        return DeadlineView(step.due_at, None, "paused")
+    cal = deadlines.calendar()
+    left = deadlines.remaining_seconds(now=clock.now(), due=step.due_at, cal=cal)
+    if left < 0:
+        return DeadlineView(step.due_at, left, "overdue")
+    total = int(float(step.budget_hours) * 3600)
+    state = "near_due" if left <= near_due_threshold_seconds(total_seconds=total) else "ok"
+    return DeadlineView(step.due_at, left, state)
+
+
+def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    return (
+        DossierEvent.objects.filter(dossier=dossier)
+        .select_related("actor", "step", "from_agency", "to_agency", "to_user")
+        .order_by("at", "id")
+    )
+
+
+HANDOVER_ACTIONS = (
+    "accept",
+    "forward",
+    "send_back",
+    "transfer",
+    "answer_consultation",
+    "approve",
+    "complete",
+    "reject",
+    "return_result",
+)
+
+
+def control_sheet(*, dossier: Dossier) -> list[DossierEvent]:
+    """Form 06 (process control sheet): each handover with its time and early / on time /
+    late, from the events."""
+    return list(dossier_events(dossier=dossier).filter(action__in=HANDOVER_ACTIONS))
+
+
+def tracking_ledger(*, agency_ids: set[int], start: dt.date, end: dt.date) -> QuerySet[Dossier]:
+    """Form 07 (tracking ledger): dossiers received by these desks between two local dates."""
+    cal = deadlines.calendar()
+    since = dt.datetime.combine(start, dt.time.min, cal.tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, cal.tz)
+    return (
+        Dossier.objects.filter(
+            receiving_agency_id__in=agency_ids, received_at__gte=since, received_at__lt=until
+        )
+        .select_related("deciding_agency")
+        .order_by("received_at", "id")
+    )

@@ -1,0 +1,505 @@
+"""Intake at the desk (in person, by post) and of online submissions: accept (receipt, code,
+appointment), request completion (form 02, no clock), refuse (form 03)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.api import Agency, User, agency_get_by_code, user_roles
+from motcua.accounts.data import AgencyKind, Role
+from motcua.catalog.api import ProcedureVersion, procedure_get_current
+from motcua.core import clock
+from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers import deadlines
+from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
+from motcua.dossiers.locks import dossier_for_update
+from motcua.dossiers.models import Dossier, DossierDocument, DossierStep
+from motcua.dossiers.permissions import require_may
+from motcua.dossiers.services.codes import dossier_code_next
+from motcua.dossiers.services.events import dossier_event_record
+from motcua.dossiers.validators import (
+    id_number_problem,
+    phone_problem,
+    sniff_content_type,
+    tax_code_problem,
+    upload_problem,
+)
+from motcua.dossiers.workflow import (
+    Action,
+    DossierStatus,
+    assert_action_allowed,
+    assert_can_transition,
+)
+
+S = DossierStatus
+ONLINE_REVIEW_HOURS = 8  # accept or send back an online submission within 8 working hours
+CHANNELS = ("desk", "postal", "online")
+
+
+def _validate_applicant(applicant: ApplicantData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(f"applicant.{field}", []).append(message)
+
+    if applicant.kind == "person":
+        if not applicant.full_name.strip():
+            add("full_name", _("Enter the applicant's full name."))
+        problem = id_number_problem(applicant.id_number, applicant.date_of_birth)
+        if problem:
+            add("id_number", problem)
+    elif applicant.kind == "organisation":
+        if not applicant.name.strip():
+            add("name", _("Enter the organisation's name."))
+        problem = tax_code_problem(applicant.tax_code)
+        if problem:
+            add("tax_code", problem)
+        if not applicant.representative.strip():
+            add("representative", _("Enter the name of the organisation's representative."))
+    else:
+        add("kind", _("The applicant is a person or an organisation."))
+    problem = phone_problem(applicant.phone)
+    if problem:
+        add("phone", problem)
+    if applicant.email:
+        try:
+            validate_email(applicant.email)
+        except DjangoValidationError:
+            add("email", _("Enter a valid email address."))
+    if not applicant.address.strip():
+        add("address", _("Enter the applicant's address."))
+    return errors
+
+
+def _desk_agencies(actor: User) -> list[Agency]:
+    ids = [a for r, a in user_roles(user=actor) if r == Role.DESK_OFFICER and a is not None]
+    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+
+
+def _resolve_receiving(actor: User | None, code: str | None, version: ProcedureVersion) -> Agency:
+    if code:
+        agency = agency_get_by_code(code=code)
+        if agency is None:
+            raise ValidationFailed(
+                _("Unknown agency."), field_errors={"receiving_agency": [_("Unknown agency.")]}
+            )
+        if actor is not None and agency not in _desk_agencies(actor):
+            raise PermissionDenied(_("You do not work at this desk."), code="forbidden")
+        return agency
+    if actor is None:
+        raise ValidationFailed(
+            _("Say which desk receives the dossier."),
+            field_errors={"receiving_agency": [_("Required.")]},
+        )
+    desks = _desk_agencies(actor)
+    if not desks:
+        raise PermissionDenied(_("Only desk officers receive dossiers."), code="forbidden")
+    if len(desks) > 1:
+        raise ValidationFailed(
+            _("You work at several desks: say which one receives it."),
+            field_errors={"receiving_agency": [_("Required.")]},
+        )
+    return desks[0]
+
+
+def _resolve_deciding(
+    version: ProcedureVersion, code: str | None, commune_code: int | None
+) -> Agency:
+    agencies = list(version.agencies.all())
+    if code:
+        chosen = next((a for a in agencies if a.code == code), None)
+        if chosen is None:
+            raise ValidationFailed(
+                _("This agency does not handle this procedure."),
+                field_errors={"deciding_agency": [_("Choose one of the procedure's agencies.")]},
+            )
+        return chosen
+    if len(agencies) == 1:
+        return agencies[0]
+    if commune_code is not None:
+        match = [
+            a
+            for a in agencies
+            if a.kind == AgencyKind.COMMUNE and a.admin_unit_code == commune_code
+        ]
+        if match:
+            return match[0]
+    raise ValidationFailed(
+        _("Several agencies handle this procedure: choose the one that decides."),
+        field_errors={"deciding_agency": [_("Required.")]},
+    )
+
+
+def _store_files(
+    dossier: Dossier, files: Sequence[UploadedFile], kind: str, actor: User | None
+) -> None:
+    for f in files:
+        digest = hashlib.sha256(f.content).hexdigest()
+        doc = DossierDocument(
+            dossier=dossier,
+            kind=kind,
+            name=f.name[:255],
+            sha256=digest,
+            size=len(f.content),
+            content_type=sniff_content_type(f.content[:16]) or "",
+            checklist_position=f.checklist_position,
+            uploaded_by=actor,
+        )
+        doc.file.save(f"{digest[:16]}-{f.name[-80:]}", ContentFile(f.content), save=False)
+        doc.save()
+
+
+def _files_errors(files: Sequence[UploadedFile]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for i, f in enumerate(files, start=1):
+        problem = upload_problem(f.name, f.content)
+        if problem:
+            errors.setdefault(f"documents[{i}]", []).append(problem)
+    return errors
+
+
+def _checklist_rows(
+    version: ProcedureVersion, checklist: Sequence[ChecklistItem]
+) -> tuple[list[dict[str, object]], list[str]]:
+    """The version's checklist as ticked, and the names of mandatory documents not received."""
+    ticked = {c.position: c for c in checklist}
+    rows: list[dict[str, object]] = []
+    missing: list[str] = []
+    for doc in version.documents.all():
+        item = ticked.get(doc.position)
+        received = bool(item and item.received)
+        rows.append(
+            {
+                "position": doc.position,
+                "name": doc.name,
+                "received": received,
+                "originals": item.originals if item else 0,
+                "copies": item.copies if item else 0,
+                "requirement": doc.requirement,
+                "note": item.note if item else "",
+            }
+        )
+        if not received and doc.requirement == "mandatory":
+            missing.append(doc.name)
+    return rows, missing
+
+
+def _instantiate_steps(dossier: Dossier, version: ProcedureVersion) -> list[DossierStep]:
+    steps = []
+    for s in version.steps.all():
+        if s.agency_id is not None:
+            agency_id = s.agency_id
+        elif s.kind in ("intake", "return"):
+            agency_id = dossier.receiving_agency_id
+        else:
+            agency_id = dossier.deciding_agency_id
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                position=s.position,
+                kind=s.kind,
+                title=s.title,
+                role=s.role,
+                agency_id=agency_id,
+                budget_hours=s.budget_hours,
+            )
+        )
+    return DossierStep.objects.bulk_create(steps)
+
+
+def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | None) -> None:
+    """Give the code, the appointment, and start the first step (the desk's intake)."""
+    cal = deadlines.calendar()
+    version = dossier.procedure_version
+    dossier.received_at = received_at
+    dossier.code = dossier_code_next(
+        agency=dossier.receiving_agency, day=received_at.astimezone(cal.tz).date()
+    )
+    dossier.clock_started_at = cal.clock_start(received_at)
+    dossier.appointment_at = deadlines.dossier_due(
+        start=received_at, amount=version.processing_amount, unit=version.processing_unit, cal=cal
+    )
+    dossier.original_appointment_at = dossier.appointment_at
+    steps = _instantiate_steps(dossier, version)
+    if steps:
+        first = steps[0]
+        first.status = "active"
+        first.assignee = actor
+        first.started_at = dossier.clock_started_at
+        first.due_at = deadlines.step_due(
+            start=received_at, budget_hours=first.budget_hours, cap=dossier.appointment_at, cal=cal
+        )
+        first.save()
+
+
+@transaction.atomic
+def dossier_intake(
+    *,
+    actor: User | None,
+    procedure_code: str,
+    channel: str,
+    applicant: ApplicantData,
+    decision: str,
+    checklist: Sequence[ChecklistItem] = (),
+    files: Sequence[UploadedFile] = (),
+    missing: Sequence[str] = (),
+    note: str = "",
+    receiving_agency_code: str | None = None,
+    deciding_agency_code: str | None = None,
+) -> Dossier:
+    """Receive a dossier at the desk, by post, or an online one keyed in by the desk.
+
+    decision = accept: a code (no gaps per desk and day), the received time, the appointment
+    from the calendar and the version's regulated time, the first step started.
+    request_completion: form 02 lists every missing document (the mandatory ones not ticked
+    plus `missing`); no code, no clock. refuse: form 03 with the reason in `note`.
+    Everything is validated first; on any error nothing is stored."""
+    errors: dict[str, list[str]] = {}
+    version = procedure_get_current(code=procedure_code)
+    if version is None:
+        errors["procedure"] = [_("No published procedure has this code.")]
+    if channel not in CHANNELS:
+        errors["channel"] = [_("The channel is desk, postal or online.")]
+    if decision not in ("accept", "request_completion", "refuse"):
+        errors["decision"] = [_("The decision is accept, request_completion or refuse.")]
+    errors.update(_validate_applicant(applicant))
+    errors.update(_files_errors(files))
+    if (
+        version is not None
+        and channel == "online"
+        and version.online_level not in ("full", "partial")
+    ):
+        errors.setdefault("channel", []).append(_("This procedure is not offered online."))
+    if errors or version is None:
+        raise ValidationFailed(
+            _("The dossier was not received: check the fields."), field_errors=errors
+        )
+    rows, missing_mandatory = _checklist_rows(version, checklist)
+    all_missing = missing_mandatory + [nfc(m).strip() for m in missing if m.strip()]
+    if decision == "accept" and missing_mandatory:
+        raise ValidationFailed(
+            _("Mandatory documents are missing: request completion instead."),
+            field_errors={
+                "documents": [_("Missing: %(names)s") % {"names": "; ".join(missing_mandatory)}]
+            },
+        )
+    if decision == "request_completion" and not all_missing:
+        raise ValidationFailed(
+            _("List what is missing."), field_errors={"missing": [_("List what is missing.")]}
+        )
+    if decision == "refuse" and not note.strip():
+        raise ValidationFailed(
+            _("Give the reason for refusing."),
+            field_errors={"note": [_("Give the reason for refusing.")]},
+        )
+    receiving = _resolve_receiving(actor, receiving_agency_code, version)
+    deciding = _resolve_deciding(version, deciding_agency_code, applicant.commune_code)
+    now = clock.now()
+    status = {
+        "accept": S.RECEIVED,
+        "request_completion": S.COMPLETION_REQUESTED,
+        "refuse": S.REFUSED,
+    }[decision]
+    dossier = Dossier(
+        procedure_version=version,
+        procedure_code=version.procedure.code,
+        procedure_name=version.name,
+        receiving_agency=receiving,
+        deciding_agency=deciding,
+        channel=channel,
+        status=status,
+        applicant_kind=applicant.kind,
+        applicant_name=nfc(
+            applicant.full_name if applicant.kind == "person" else applicant.name
+        ).strip(),
+        id_number=applicant.id_number.strip(),
+        date_of_birth=applicant.date_of_birth,
+        tax_code=applicant.tax_code.strip(),
+        representative=nfc(applicant.representative).strip(),
+        phone=applicant.phone.strip(),
+        email=applicant.email.strip(),
+        address=nfc(applicant.address).strip(),
+        commune_code=applicant.commune_code,
+        checklist=rows,
+        missing=all_missing if decision == "request_completion" else [],
+        decision_note=nfc(note).strip(),
+        created_by=actor,
+    )
+    if decision == "accept":
+        dossier.save()
+        _start_clock(dossier, received_at=now, actor=actor)
+    dossier.save()
+    _store_files(dossier, files, "attachment", actor)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action=decision,
+        from_status="",
+        to_agency=receiving,
+        note=dossier.decision_note,
+        data={"missing": dossier.missing, "channel": channel},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    applicant_user: User | None,
+    procedure_code: str,
+    applicant: ApplicantData,
+    files: Sequence[UploadedFile] = (),
+    deciding_agency_code: str | None = None,
+) -> Dossier:
+    """An online submission: waits for the desk, which must accept it or ask for completion
+    within 8 working hours; if accepted, its received time is the submission's."""
+    errors = _validate_applicant(applicant)
+    errors.update(_files_errors(files))
+    version = procedure_get_current(code=procedure_code)
+    if version is None:
+        errors["procedure"] = [_("No published procedure has this code.")]
+    elif version.online_level not in ("full", "partial"):
+        errors["procedure"] = [_("This procedure is not offered online.")]
+    if errors or version is None:
+        raise ValidationFailed(
+            _("The dossier was not submitted: check the fields."), field_errors=errors
+        )
+    deciding = _resolve_deciding(version, deciding_agency_code, applicant.commune_code)
+    receiving = deciding.receiving_desk or deciding
+    now = clock.now()
+    cal = deadlines.calendar()
+    dossier = Dossier(
+        procedure_version=version,
+        procedure_code=version.procedure.code,
+        procedure_name=version.name,
+        receiving_agency=receiving,
+        deciding_agency=deciding,
+        channel="online",
+        status=S.SUBMITTED,
+        applicant_kind=applicant.kind,
+        applicant_name=nfc(
+            applicant.full_name if applicant.kind == "person" else applicant.name
+        ).strip(),
+        id_number=applicant.id_number,
+        date_of_birth=applicant.date_of_birth,
+        tax_code=applicant.tax_code,
+        representative=applicant.representative,
+        phone=applicant.phone,
+        email=applicant.email,
+        address=nfc(applicant.address),
+        commune_code=applicant.commune_code,
+        applicant_user=applicant_user,
+        submitted_at=now,
+        review_due_at=cal.deadline(now, ONLINE_REVIEW_HOURS, "working_hours"),
+    )
+    dossier.save()
+    _store_files(dossier, files, "attachment", applicant_user)
+    dossier_event_record(
+        dossier=dossier, actor=applicant_user, action="submit", from_status="", to_agency=receiving
+    )
+    return dossier
+
+
+def _desk_decision(dossier_id: int, actor: User | None, action: Action) -> Dossier:
+    dossier = dossier_for_update(dossier_id=dossier_id)
+    assert_action_allowed(action, dossier.status)
+    require_may(user=actor, dossier=dossier, action=action)
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(
+    *, dossier_id: int, actor: User | None, checklist: Sequence[ChecklistItem] = ()
+) -> Dossier:
+    """The desk accepts an online submission: code, appointment counted from the submission
+    time (or from now when it comes back after a completion request)."""
+    dossier = _desk_decision(dossier_id, actor, Action.ACCEPT)
+    before = dossier.status
+    rows, missing = (
+        _checklist_rows(dossier.procedure_version, checklist)
+        if checklist
+        else (dossier.checklist, [])
+    )
+    if missing:
+        raise ValidationFailed(
+            _("Mandatory documents are missing: request completion instead."),
+            field_errors={"documents": ["; ".join(missing)]},
+        )
+    assert_can_transition(before, S.RECEIVED)
+    dossier.status = S.RECEIVED
+    dossier.checklist = rows
+    received_at = (
+        dossier.submitted_at if before == S.SUBMITTED and dossier.submitted_at else clock.now()
+    )
+    _start_clock(dossier, received_at=received_at, actor=actor)
+    dossier.save()
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="accept",
+        from_status=before,
+        to_agency=dossier.receiving_agency,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_completion(
+    *, dossier_id: int, actor: User | None, missing: Sequence[str], note: str = ""
+) -> Dossier:
+    """Form 02 for an online submission: everything missing, once and in full."""
+    dossier = _desk_decision(dossier_id, actor, Action.REQUEST_COMPLETION)
+    items = [nfc(m).strip() for m in missing if m.strip()]
+    if not items:
+        raise ValidationFailed(
+            _("List what is missing."), field_errors={"missing": [_("List what is missing.")]}
+        )
+    before = dossier.status
+    assert_can_transition(before, S.COMPLETION_REQUESTED)
+    dossier.status = S.COMPLETION_REQUESTED
+    dossier.missing = items
+    dossier.decision_note = nfc(note).strip()
+    dossier.save(update_fields=["status", "missing", "decision_note", "updated_at"])
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="request_completion",
+        from_status=before,
+        note=dossier.decision_note,
+        data={"missing": items},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
+    """Form 03: not received, with the reason."""
+    dossier = _desk_decision(dossier_id, actor, Action.REFUSE)
+    if not reason.strip():
+        raise ValidationFailed(
+            _("Give the reason for refusing."),
+            field_errors={"note": [_("Give the reason for refusing.")]},
+        )
+    before = dossier.status
+    assert_can_transition(before, S.REFUSED)
+    dossier.status = S.REFUSED
+    dossier.decision_note = nfc(reason).strip()
+    dossier.finished_at = clock.now()
+    dossier.save(update_fields=["status", "decision_note", "finished_at", "updated_at"])
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="refuse",
+        from_status=before,
+        note=dossier.decision_note,
+    )
+    return dossier

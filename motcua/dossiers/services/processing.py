@@ -1,0 +1,715 @@
+"""Processing through the steps: take, forward, send back, consult, transfer, supplements,
+complete, approve, reject, apologise, return, withdraw, cancel.
+
+Each service is one transaction: lock the dossier (then its steps), check the action against
+the status (409) and the actor's right (403), change, write one DossierEvent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.api import Agency, User, agency_get_by_code, user_roles
+from motcua.core import clock
+from motcua.core.errors import ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers import deadlines
+from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.locks import dossier_for_update
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.permissions import require_may, state_problem, step_context
+from motcua.dossiers.services.events import dossier_event_record
+from motcua.dossiers.services.intake import _files_errors, _store_files
+from motcua.dossiers.workflow import (
+    Action,
+    DossierStatus,
+    InvalidTransition,
+    assert_action_allowed,
+    assert_can_transition,
+)
+
+S = DossierStatus
+A = Action
+
+
+def _required(value: str, field: str, message: str) -> str:
+    text = nfc(value or "").strip()
+    if not text:
+        raise ValidationFailed(message, field_errors={field: [message]})
+    return text
+
+
+def _begin(dossier_id: int, actor: User | None, action: Action) -> Dossier:
+    dossier = dossier_for_update(dossier_id=dossier_id)
+    assert_action_allowed(action, dossier.status)
+    list(DossierStep.objects.select_for_update().filter(dossier=dossier).values_list("id"))
+    problem = state_problem(action, dossier, step_context(dossier))
+    if problem:
+        raise InvalidTransition(problem, code="not_now")
+    require_may(user=actor, dossier=dossier, action=action)
+    return dossier
+
+
+def _main_step(dossier: Dossier) -> DossierStep:
+    main = step_context(dossier).main
+    if main is None:  # pragma: no cover - guarded by permissions
+        raise ValidationFailed(_("The dossier has no step in progress."))
+    return main
+
+
+def _finish_step(step: DossierStep, now: dt.datetime, note: str = "") -> str:
+    cal = deadlines.calendar()
+    step.status = "done"
+    step.finished_at = now
+    step.outcome = deadlines.timeliness(at=now, due=step.due_at, cal=cal) if step.due_at else ""
+    if note:
+        step.note = note
+    step.save()
+    return step.outcome
+
+
+def _activate(step: DossierStep, dossier: Dossier, now: dt.datetime, assignee: User | None) -> None:
+    cal = deadlines.calendar()
+    step.status = "active"
+    step.started_at = now
+    step.assignee = assignee
+    step.due_at = deadlines.step_due(
+        start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
+    )
+    step.save()
+
+
+def _next_main(dossier: Dossier, current: DossierStep) -> DossierStep | None:
+    return (
+        DossierStep.objects.filter(
+            dossier=dossier, parent__isnull=True, status="pending", position__gt=current.position
+        )
+        .order_by("position", "id")
+        .first()
+    )
+
+
+def _check_assignee(user_id: int | None, step: DossierStep) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or (step.role, step.agency_id) not in user_roles(user=user):
+        message = _("This person does not hold the step's role in %(agency)s.") % {
+            "agency": step.agency.name
+        }
+        raise ValidationFailed(message, field_errors={"to_user": [message]})
+    return user
+
+
+def _set_status(dossier: Dossier, target: DossierStatus) -> str:
+    before = dossier.status
+    assert_can_transition(before, target)
+    dossier.status = target
+    return before
+
+
+def _dossier_timeliness(dossier: Dossier, now: dt.datetime) -> str:
+    if dossier.appointment_at is None:
+        return ""
+    return deadlines.timeliness(at=now, due=dossier.appointment_at, cal=deadlines.calendar())
+
+
+@transaction.atomic
+def dossier_take(*, dossier_id: int, actor: User) -> Dossier:
+    """Take the current step from the role's queue."""
+    dossier = _begin(dossier_id, actor, A.TAKE)
+    step = _main_step(dossier)
+    step.assignee = actor
+    step.save(update_fields=["assignee"])
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="take",
+        from_status=dossier.status,
+        step=step,
+        to_user=actor,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_forward(
+    *, dossier_id: int, actor: User | None, to_user_id: int | None = None, note: str = ""
+) -> Dossier:
+    """Hand the dossier to the next step, to a chosen person or to the role's queue."""
+    dossier = _begin(dossier_id, actor, A.FORWARD)
+    now = clock.now()
+    current = _main_step(dossier)
+    nxt = _next_main(dossier, current)
+    if nxt is None or nxt.kind == "return":
+        raise ValidationFailed(
+            _("The next step is the return of the result: approve or complete instead."),
+            code="no_next_step",
+        )
+    assignee = _check_assignee(to_user_id, nxt)
+    outcome = _finish_step(current, now, note)
+    before = _set_status(dossier, S.PROCESSING)
+    dossier.save(update_fields=["status", "updated_at"])
+    _activate(nxt, dossier, now, assignee)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="forward",
+        from_status=before,
+        step=current,
+        from_agency=current.agency,
+        to_agency=nxt.agency,
+        to_user=assignee,
+        deadline_status=outcome,
+        note=nfc(note).strip(),
+        data={"to_step": nxt.title},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_send_back(
+    *, dossier_id: int, actor: User | None, to_position: int, reason: str
+) -> Dossier:
+    """Return the dossier to an earlier step, with the reason; the steps in between will be
+    done again."""
+    reason = _required(reason, "reason", _("Give the reason for sending it back."))
+    dossier = _begin(dossier_id, actor, A.SEND_BACK)
+    now = clock.now()
+    current = _main_step(dossier)
+    earlier = {
+        s.position: s
+        for s in DossierStep.objects.filter(
+            dossier=dossier, parent__isnull=True, position__lt=current.position
+        ).order_by("id")
+    }
+    if to_position not in earlier:
+        message = _("Choose an earlier step.")
+        raise ValidationFailed(message, field_errors={"to_position": [message]})
+    outcome = _finish_step(current, now, reason)
+    copies = []
+    for position in sorted(p for p in earlier if p >= to_position) + [current.position]:
+        template = earlier.get(position, current)
+        copies.append(
+            DossierStep.objects.create(
+                dossier=dossier,
+                position=template.position,
+                kind=template.kind,
+                title=template.title,
+                role=template.role,
+                agency=template.agency,
+                budget_hours=template.budget_hours,
+            )
+        )
+    target = earlier[to_position]
+    _activate(copies[0], dossier, now, target.assignee)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="send_back",
+        from_status=dossier.status,
+        step=current,
+        from_agency=current.agency,
+        to_agency=target.agency,
+        to_user=target.assignee,
+        deadline_status=outcome,
+        note=reason,
+        data={"to_step": target.title},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_consult(
+    *,
+    dossier_id: int,
+    actor: User | None,
+    agency_codes: Sequence[str],
+    question: str,
+    budget_hours: Decimal,
+) -> Dossier:
+    """Ask other agencies in parallel; the step waits for every answer. Each consultation has
+    its own deadline (its budget in working hours, within the dossier's appointment)."""
+    question = _required(question, "question", _("Write the question for the agencies."))
+    agencies: list[Agency] = []
+    for code in agency_codes:
+        agency = agency_get_by_code(code=code)
+        if agency is None:
+            message = _("Unknown agency “%(code)s”.") % {"code": code}
+            raise ValidationFailed(message, field_errors={"agencies": [message]})
+        agencies.append(agency)
+    if not agencies:
+        raise ValidationFailed(
+            _("Choose the agencies to consult."),
+            field_errors={"agencies": [_("Choose the agencies to consult.")]},
+        )
+    if budget_hours <= 0:
+        raise ValidationFailed(
+            _("Give the time allowed for the answer."),
+            field_errors={"budget_hours": [_("Must be greater than zero.")]},
+        )
+    dossier = _begin(dossier_id, actor, A.CONSULT)
+    now = clock.now()
+    current = _main_step(dossier)
+    current.status = "waiting"
+    current.save(update_fields=["status"])
+    for agency in agencies:
+        consultation = DossierStep.objects.create(
+            dossier=dossier,
+            position=current.position,
+            kind="consult",
+            title=_("Consultation: %(agency)s") % {"agency": agency.name},
+            role="specialist",
+            agency=agency,
+            parent=current,
+            budget_hours=budget_hours,
+            note=question,
+        )
+        _activate(consultation, dossier, now, None)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="consult",
+        from_status=dossier.status,
+        step=current,
+        from_agency=current.agency,
+        note=question,
+        data={"agencies": [a.code for a in agencies], "budget_hours": str(budget_hours)},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_answer_consultation(
+    *, dossier_id: int, actor: User | None, answer: str, consultation_id: int | None = None
+) -> Dossier:
+    """An consulted agency answers; when every answer is in, the step resumes."""
+    answer = _required(answer, "answer", _("Write the answer."))
+    dossier = _begin(dossier_id, actor, A.ANSWER_CONSULTATION)
+    now = clock.now()
+    roles = user_roles(user=actor) if actor is not None else None
+    open_ones = [
+        c
+        for c in step_context(dossier).consultations
+        if roles is None or (c.role, c.agency_id) in roles or ("leader", c.agency_id) in roles
+    ]
+    if consultation_id is not None:
+        open_ones = [c for c in open_ones if c.pk == consultation_id]
+    if not open_ones:
+        message = _("No open consultation of yours on this dossier.")
+        raise ValidationFailed(message, field_errors={"consultation_id": [message]})
+    consultation = open_ones[0]
+    outcome = _finish_step(consultation, now, answer)
+    parent = consultation.parent
+    assert parent is not None
+    if not DossierStep.objects.filter(parent=parent, status="active").exists():
+        parent.status = "active"
+        parent.save(update_fields=["status"])
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="answer_consultation",
+        from_status=dossier.status,
+        step=consultation,
+        from_agency=consultation.agency,
+        to_agency=parent.agency,
+        deadline_status=outcome,
+        note=answer,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_transfer(
+    *, dossier_id: int, actor: User | None, agency_code: str, budget_hours: Decimal, note: str = ""
+) -> Dossier:
+    """Liên thông: hand the dossier to another agency for its part. The dossier keeps its code
+    and is counted once; the receiving agency's step has its own deadline; when it forwards,
+    the process continues with the next step."""
+    agency = agency_get_by_code(code=agency_code)
+    if agency is None:
+        message = _("Unknown agency “%(code)s”.") % {"code": agency_code}
+        raise ValidationFailed(message, field_errors={"agency": [message]})
+    if budget_hours <= 0:
+        raise ValidationFailed(
+            _("Give the time allowed."),
+            field_errors={"budget_hours": [_("Must be greater than zero.")]},
+        )
+    dossier = _begin(dossier_id, actor, A.TRANSFER)
+    now = clock.now()
+    current = _main_step(dossier)
+    outcome = _finish_step(current, now, note)
+    step = DossierStep.objects.create(
+        dossier=dossier,
+        position=current.position,
+        kind="transfer",
+        title=_("Processing at %(agency)s") % {"agency": agency.name},
+        role="specialist",
+        agency=agency,
+        budget_hours=budget_hours,
+        note=nfc(note).strip(),
+    )
+    _activate(step, dossier, now, None)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="transfer",
+        from_status=dossier.status,
+        step=current,
+        from_agency=current.agency,
+        to_agency=agency,
+        deadline_status=outcome,
+        note=nfc(note).strip(),
+        data={"budget_hours": str(budget_hours)},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, dossier_id: int, actor: User | None, items: Sequence[str], reason: str
+) -> Dossier:
+    """Ask the applicant for supplements; the clock stops. Allowed once: a second request is
+    possible but makes the dossier count late."""
+    items = [nfc(i).strip() for i in items if i.strip()]
+    if not items:
+        raise ValidationFailed(
+            _("List what the applicant must add."),
+            field_errors={"items": [_("List what the applicant must add.")]},
+        )
+    reason = _required(reason, "reason", _("Give the reason."))
+    dossier = _begin(dossier_id, actor, A.REQUEST_SUPPLEMENT)
+    now = clock.now()
+    before = _set_status(dossier, S.SUPPLEMENT_REQUESTED)
+    dossier.paused_at = now
+    dossier.supplement_count += 1
+    dossier.missing = items
+    dossier.save(update_fields=["status", "paused_at", "supplement_count", "missing", "updated_at"])
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="request_supplement",
+        from_status=before,
+        step=_main_step(dossier),
+        deadline_status=_dossier_timeliness(dossier, now),
+        note=reason,
+        data={"items": items, "count": dossier.supplement_count},
+    )
+    return dossier
+
+
+def _shift(due: dt.datetime | None, paused_at: dt.datetime, now: dt.datetime) -> dt.datetime | None:
+    """The due time after a pause when the remaining time resumes."""
+    if due is None:
+        return None
+    cal = deadlines.calendar()
+    remaining = cal.working_seconds_between(paused_at, due) if due > paused_at else 0
+    if remaining <= 0:
+        return now if now > due else due
+    return cal.deadline(now, Decimal(remaining) / Decimal(3600), "working_hours")
+
+
+@transaction.atomic
+def dossier_receive_supplement(
+    *, dossier_id: int, actor: User | None, files: Sequence[UploadedFile] = (), note: str = ""
+) -> Dossier:
+    """The supplement arrived: the clock runs again, restarting from zero or resuming with the
+    remaining time, as the procedure version says. The paused working time is recorded."""
+    errors = _files_errors(files)
+    if errors:
+        raise ValidationFailed(_("A file was refused."), field_errors=errors)
+    dossier = _begin(dossier_id, actor, A.RECEIVE_SUPPLEMENT)
+    now = clock.now()
+    cal = deadlines.calendar()
+    paused_at = dossier.paused_at or now
+    dossier.paused_seconds += cal.working_seconds_between(paused_at, now) if now > paused_at else 0
+    version = dossier.procedure_version
+    step = _main_step(dossier)
+    if version.restart_on_supplement:
+        dossier.appointment_at = deadlines.dossier_due(
+            start=now, amount=version.processing_amount, unit=version.processing_unit, cal=cal
+        )
+        step.due_at = deadlines.step_due(
+            start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
+        )
+    else:
+        dossier.appointment_at = _shift(dossier.appointment_at, paused_at, now)
+        step.due_at = _shift(step.due_at, paused_at, now)
+    step.save(update_fields=["due_at"])
+    before = _set_status(dossier, S.PROCESSING)
+    dossier.paused_at = None
+    dossier.save(
+        update_fields=["status", "paused_at", "paused_seconds", "appointment_at", "updated_at"]
+    )
+    _store_files(dossier, files, "supplement", actor)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="receive_supplement",
+        from_status=before,
+        step=step,
+        note=nfc(note).strip(),
+        data={
+            "restart": version.restart_on_supplement,
+            "appointment_at": dossier.appointment_at.isoformat()
+            if dossier.appointment_at
+            else None,
+        },
+    )
+    return dossier
+
+
+def _finish_processing(
+    dossier: Dossier,
+    actor: User | None,
+    action: str,
+    approved: bool,
+    note: str,
+    result: UploadedFile | None,
+) -> Dossier:
+    now = clock.now()
+    current = _main_step(dossier)
+    outcome = _finish_step(current, now, note)
+    before = _set_status(dossier, S.RESULT_READY)
+    dossier.finished_at = now
+    dossier.result_approved = approved
+    if not approved:
+        dossier.decision_note = note
+    timely = _dossier_timeliness(dossier, now)
+    dossier.outcome = "late" if dossier.supplement_count > 1 or dossier.extended else timely
+    dossier.save()
+    if result is not None:
+        _store_files(dossier, [result], "result", actor)
+    nxt = _next_main(dossier, current)
+    while nxt is not None and nxt.kind != "return":
+        nxt.status = "cancelled"
+        nxt.save(update_fields=["status"])
+        nxt = _next_main(dossier, current)
+    if nxt is not None:
+        _activate(nxt, dossier, now, None)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action=action,
+        from_status=before,
+        step=current,
+        from_agency=current.agency,
+        to_agency=nxt.agency if nxt else None,
+        deadline_status=outcome,
+        note=note,
+        data={"outcome": dossier.outcome},
+    )
+    return dossier
+
+
+def _has_result(dossier: Dossier) -> bool:
+    return dossier.documents.filter(kind="result").exists()
+
+
+@transaction.atomic
+def dossier_complete(
+    *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str = ""
+) -> Dossier:
+    """The result document is attached and processing ends (result ready at the desk)."""
+    if result is not None:
+        errors = _files_errors([result])
+        if errors:
+            raise ValidationFailed(_("The result file was refused."), field_errors=errors)
+    dossier = _begin(dossier_id, actor, A.COMPLETE)
+    if result is None and not _has_result(dossier):
+        raise ValidationFailed(
+            _("Attach the result document."),
+            field_errors={"result": [_("Attach the result document.")]},
+        )
+    return _finish_processing(dossier, actor, "complete", True, nfc(note).strip(), result)
+
+
+@transaction.atomic
+def dossier_approve(
+    *, dossier_id: int, actor: User | None, result: UploadedFile | None = None, note: str = ""
+) -> Dossier:
+    """The leader approves (and signs) at the approve step. With a result document, processing
+    ends; otherwise the dossier goes on to the next step."""
+    if result is not None:
+        errors = _files_errors([result])
+        if errors:
+            raise ValidationFailed(_("The result file was refused."), field_errors=errors)
+    dossier = _begin(dossier_id, actor, A.APPROVE)
+    current = _main_step(dossier)
+    nxt = _next_main(dossier, current)
+    if nxt is None or nxt.kind == "return":
+        if result is None and not _has_result(dossier):
+            raise ValidationFailed(
+                _("Attach the signed result document."),
+                field_errors={"result": [_("Attach the result document.")]},
+            )
+        return _finish_processing(dossier, actor, "approve", True, nfc(note).strip(), result)
+    now = clock.now()
+    outcome = _finish_step(current, now, note)
+    if result is not None:
+        _store_files(dossier, [result], "result", actor)
+    _activate(nxt, dossier, now, None)
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="approve",
+        from_status=dossier.status,
+        step=current,
+        from_agency=current.agency,
+        to_agency=nxt.agency,
+        deadline_status=outcome,
+        note=nfc(note).strip(),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_reject(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
+    """Refuse after review, with the reason: the refusal is the result to return."""
+    reason = _required(reason, "reason", _("Give the reason for refusing."))
+    dossier = _begin(dossier_id, actor, A.REJECT)
+    return _finish_processing(dossier, actor, "reject", False, reason, None)
+
+
+@transaction.atomic
+def dossier_apologize(
+    *, dossier_id: int, actor: User | None, new_appointment: dt.datetime, reason: str
+) -> Dossier:
+    """Form 04: the agency at fault apologises and sets a new date, at least one working day
+    before the due date (setting MOTCUA_APOLOGY_LEAD_WORKING_DAYS); at most once; the dossier
+    still counts as late."""
+    reason = _required(reason, "reason", _("Give the reason for the delay."))
+    dossier = _begin(dossier_id, actor, A.APOLOGIZE)
+    now = clock.now()
+    cal = deadlines.calendar()
+    assert dossier.appointment_at is not None
+    lead_days = int(getattr(settings, "MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1))
+    if (
+        lead_days
+        and cal.working_seconds_between(now, dossier.appointment_at)
+        < lead_days * cal.working_day_seconds
+        and now <= dossier.appointment_at
+    ):
+        message = _(
+            "The apology must be sent at least %(n)s working day(s) before the appointment."
+        ) % {"n": lead_days}
+        raise ValidationFailed(message, field_errors={"new_appointment": [message]})
+    if now > dossier.appointment_at:
+        message = _("The appointment has already passed.")
+        raise ValidationFailed(message, field_errors={"new_appointment": [message]})
+    if new_appointment <= dossier.appointment_at:
+        message = _("The new appointment must be after the current one.")
+        raise ValidationFailed(message, field_errors={"new_appointment": [message]})
+    current = step_context(dossier).main
+    dossier.extended = True
+    dossier.appointment_at = new_appointment
+    dossier.save(update_fields=["extended", "appointment_at", "updated_at"])
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="apologize",
+        from_status=dossier.status,
+        step=current,
+        from_agency=current.agency if current else dossier.deciding_agency,
+        note=reason,
+        data={
+            "original_appointment_at": dossier.original_appointment_at.isoformat()
+            if dossier.original_appointment_at
+            else None,
+            "new_appointment_at": new_appointment.isoformat(),
+        },
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_return_result(
+    *,
+    dossier_id: int,
+    actor: User | None,
+    method: str,
+    receiver_name: str = "",
+    receiver_id_number: str = "",
+) -> Dossier:
+    """Hand the result over at the desk (the receiver's identity recorded), by post or online."""
+    if method not in ("desk", "post", "online"):
+        raise ValidationFailed(
+            _("The method is desk, post or online."),
+            field_errors={"method": [_("Choose how the result is returned.")]},
+        )
+    if method == "desk":
+        receiver_name = _required(
+            receiver_name,
+            "receiver_name",
+            _("Enter the name of the person who receives the result."),
+        )
+        receiver_id_number = _required(
+            receiver_id_number,
+            "receiver_id_number",
+            _("Enter the ID number of the person who receives it."),
+        )
+    dossier = _begin(dossier_id, actor, A.RETURN_RESULT)
+    now = clock.now()
+    step = step_context(dossier).main
+    outcome = _finish_step(step, now) if step is not None else ""
+    before = _set_status(dossier, S.RETURNED)
+    dossier.returned_at = now
+    dossier.return_method = method
+    dossier.returned_to = f"{nfc(receiver_name).strip()} {receiver_id_number.strip()}".strip()
+    dossier.save(
+        update_fields=["status", "returned_at", "return_method", "returned_to", "updated_at"]
+    )
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action="return_result",
+        from_status=before,
+        step=step,
+        deadline_status=outcome,
+        data={"method": method, "receiver": dossier.returned_to},
+    )
+    return dossier
+
+
+def _stop(
+    dossier: Dossier, actor: User | None, action: str, target: DossierStatus, reason: str
+) -> Dossier:
+    now = clock.now()
+    before = _set_status(dossier, target)
+    cal = deadlines.calendar()
+    if dossier.paused_at is not None:
+        dossier.paused_seconds += (
+            cal.working_seconds_between(dossier.paused_at, now) if now > dossier.paused_at else 0
+        )
+        dossier.paused_at = None
+    dossier.finished_at = now
+    dossier.decision_note = reason
+    dossier.save()
+    DossierStep.objects.filter(dossier=dossier, status__in=["pending", "active", "waiting"]).update(
+        status="cancelled"
+    )
+    dossier_event_record(
+        dossier=dossier, actor=actor, action=action, from_status=before, note=reason
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
+    """The applicant asks to stop before a result exists: notice of stopping (form 05)."""
+    reason = _required(reason, "reason", _("Write the applicant's request."))
+    dossier = _begin(dossier_id, actor, A.WITHDRAW)
+    return _stop(dossier, actor, "withdraw", S.WITHDRAWN, reason)
+
+
+@transaction.atomic
+def dossier_cancel(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
+    """A leader of the deciding agency stops an accepted dossier, with the reason."""
+    reason = _required(reason, "reason", _("Give the reason for stopping."))
+    dossier = _begin(dossier_id, actor, A.CANCEL)
+    return _stop(dossier, actor, "cancel", S.CANCELLED, reason)

@@ -1,0 +1,87 @@
+"""The deadline sweep: warn assignees of near-due and overdue steps, escalate overdue steps to
+the leaders of the step's agency. Idempotent: one notice per person, step and kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.api import RoleAssignment
+from motcua.core import clock
+from motcua.dossiers import deadlines
+from motcua.dossiers.models import DossierStep, Notice
+from motcua.dossiers.selectors import near_due_threshold_seconds
+
+
+@dataclass
+class SweepReport:
+    near_due: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+
+def _notify(user_id: int, step: DossierStep, kind: str, message: str) -> bool:
+    try:
+        with transaction.atomic():
+            Notice.objects.create(
+                user_id=user_id,
+                dossier=step.dossier,
+                step=step,
+                kind=kind,
+                message=message,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return False  # already warned
+    return True
+
+
+def _people(step: DossierStep, role: str | None = None) -> list[int]:
+    if role is None and step.assignee_id is not None:
+        return [step.assignee_id]
+    return list(
+        RoleAssignment.objects.filter(role=role or step.role, agency_id=step.agency_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def deadline_sweep() -> SweepReport:
+    """Run by the periodic job `dossiers.deadline_sweep`."""
+    now = clock.now()
+    cal = deadlines.calendar()
+    report = SweepReport()
+    steps = (
+        DossierStep.objects.filter(status="active", due_at__isnull=False)
+        .exclude(dossier__status="supplement_requested")
+        .select_related("dossier", "agency")
+    )
+    for step in steps.iterator():
+        assert step.due_at is not None
+        code = step.dossier.code or f"#{step.dossier_id}"
+        if step.due_at < now:
+            msg = _("Dossier %(code)s: step “%(step)s” is overdue.") % {
+                "code": code,
+                "step": step.title,
+            }
+            report.overdue += sum(_notify(u, step, "overdue", msg) for u in _people(step))
+            esc = _("Dossier %(code)s: step “%(step)s” at %(agency)s is overdue.") % {
+                "code": code,
+                "step": step.title,
+                "agency": step.agency.name,
+            }
+            report.escalated += sum(
+                _notify(u, step, "escalated", esc) for u in _people(step, "leader")
+            )
+            continue
+        left = cal.working_seconds_between(now, step.due_at)
+        total = int(float(step.budget_hours) * 3600)
+        if left <= near_due_threshold_seconds(total_seconds=total):
+            msg = _("Dossier %(code)s: step “%(step)s” is due soon.") % {
+                "code": code,
+                "step": step.title,
+            }
+            report.near_due += sum(_notify(u, step, "near_due", msg) for u in _people(step))
+    return report
