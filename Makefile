@@ -20,7 +20,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddemo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	@echo "Serving http://127.0.0.1:$(PORT)/  (stop with Ctrl+C); periodic jobs log to var/periodic.log"
+	$(BIN)/python manage.py run_periodic > var/periodic.log 2>&1 & PERIODIC=$$!; \
+	trap 'kill $$PERIODIC 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --graceful-timeout 5
 

@@ -129,4 +129,5 @@ VI: dict[str, str | list[str]] = {
     "Stopped": "Dừng xử lý",
     "A dossier cannot go from “%(current)s” to “%(target)s”.": "Hồ sơ không thể chuyển từ “%(current)s” sang “%(target)s”.",
     "“%(action)s” is not possible while the dossier is “%(status)s”.": "Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.",
+    "An online submission has waited more than 8 working hours for the desk's decision.": "Hồ sơ nộp trực tuyến đã chờ quá 8 giờ làm việc mà Bộ phận Một cửa chưa tiếp nhận hoặc trả lại.",
 }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import RoleAssignment
 from motcua.core import clock
 from motcua.dossiers import deadlines
-from motcua.dossiers.models import DossierStep, Notice
+from motcua.dossiers.models import Dossier, DossierStep, Notice
 from motcua.dossiers.selectors import near_due_threshold_seconds
 
 
@@ -20,6 +20,7 @@ class SweepReport:
     near_due: int = 0
     overdue: int = 0
     escalated: int = 0
+    review_overdue: int = 0
 
 
 def _notify(user_id: int, step: DossierStep, kind: str, message: str) -> bool:
@@ -84,4 +85,26 @@ def deadline_sweep() -> SweepReport:
                 "step": step.title,
             }
             report.near_due += sum(_notify(u, step, "near_due", msg) for u in _people(step))
+    # Online submissions the desk has not accepted or sent back within 8 working hours.
+    late_reviews = Dossier.objects.filter(status="submitted", review_due_at__lt=now)
+    for dossier in late_reviews.select_related("receiving_agency"):
+        officers = RoleAssignment.objects.filter(
+            role="desk_officer", agency_id=dossier.receiving_agency_id
+        )
+        for user_id in officers.values_list("user_id", flat=True):
+            if Notice.objects.filter(
+                user_id=user_id, dossier=dossier, step__isnull=True, kind="review_overdue"
+            ).exists():
+                continue
+            Notice.objects.create(
+                user_id=user_id,
+                dossier=dossier,
+                kind="review_overdue",
+                created_at=now,
+                message=_(
+                    "An online submission has waited more than 8 working hours for "
+                    "the desk's decision."
+                ),
+            )
+            report.review_overdue += 1
     return report

@@ -62,3 +62,37 @@ def test_paused_dossiers_are_not_swept(world, receive):
         report = deadline_sweep()
         assert deadline_view(dossier=d).state == "paused"
     assert (report.near_due, report.overdue) == (0, 0)
+
+
+def test_online_submission_waiting_too_long_warns_the_desk(world):
+    from motcua.dossiers.api import dossier_submit_online
+
+    from .conftest import ORG
+
+    with clock.at(at(2026, 3, 2, 16, 0)):  # after 15:00: the 8 hours start Tue 07:30
+        d = dossier_submit_online(applicant_user=None, procedure_code="2.000004", applicant=ORG)
+    assert (d.status, d.review_due_at) == ("submitted", at(2026, 3, 3, 17, 30))
+    assert d.receiving_agency.code == "H11.01.01"
+    with clock.at(at(2026, 3, 3, 17, 0)):
+        assert deadline_sweep().review_overdue == 0
+    with clock.at(at(2026, 3, 4, 8, 0)):
+        assert deadline_sweep().review_overdue == 1
+        assert deadline_sweep().review_overdue == 0
+    assert Notice.objects.get(kind="review_overdue").user.username == "desk"
+
+
+def test_accepting_an_online_submission_keeps_the_submission_time(world):
+    from motcua.dossiers.api import dossier_accept, dossier_submit_online
+
+    from .conftest import ALL_DOCS, ORG
+
+    with clock.at(at(2026, 3, 2, 9, 0)):
+        d = dossier_submit_online(applicant_user=None, procedure_code="2.000004", applicant=ORG)
+    with clock.at(at(2026, 3, 2, 14, 0)):
+        d = dossier_accept(dossier_id=d.pk, actor=world["users"]["desk"], checklist=ALL_DOCS)
+    assert (d.status, d.received_at, d.appointment_at) == (
+        "received",
+        at(2026, 3, 2, 9, 0),
+        at(2026, 3, 9, 9, 0),
+    )
+    assert d.code == "H11.01.01-260302-0001"

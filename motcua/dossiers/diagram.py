@@ -1,0 +1,23 @@
+"""The state diagram of TRANSITIONS as Mermaid text (kept in README.md; a test compares)."""
+
+from __future__ import annotations
+
+from motcua.dossiers.workflow import NATIONAL_STATUS, TRANSITIONS
+
+
+def mermaid() -> str:
+    lines = ["stateDiagram-v2"]
+    for status in TRANSITIONS:
+        lines.append(f"    {status.value}: {status.value} ({NATIONAL_STATUS[status]})")
+    lines.append("    [*] --> submitted")
+    lines.append("    [*] --> received")
+    lines.append("    [*] --> completion_requested")
+    lines.append("    [*] --> refused")
+    for status, targets in TRANSITIONS.items():
+        for target in sorted(targets):
+            lines.append(f"    {status.value} --> {target.value}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(mermaid())  # noqa: T201
