@@ -61,3 +61,23 @@ def test_every_api_operation_declares_its_auth():
 @pytest.mark.parametrize("url", ["/api/v1/auth/me"])
 def test_protected_api_refuses_anonymous(client, db, url):
     assert client.get(url).status_code == 401
+
+
+def test_openapi_schema_names_are_unique():
+    """Two routers defining a schema with the same class name would silently overwrite each
+    other's component in the OpenAPI document."""
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    clashes = []
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("motcua.rest"):
+                other = seen.setdefault(sub.__name__, sub.__module__)
+                if other != sub.__module__:
+                    clashes.append((sub.__name__, other, sub.__module__))
+            walk(sub)
+
+    walk(Schema)
+    assert clashes == []

@@ -3,7 +3,6 @@
 untranslated."""
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import polib
@@ -38,8 +37,9 @@ for entry in po:
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
         entry.previous_msgid = None
+        entry.previous_msgid_plural = None
 po.save()
 print(f"{len(po.translated_entries())} translated, {len(missing)} missing")
 for msgid in missing:
     print("  missing:", msgid)
-sys.exit(1 if missing else 0)
+# Exit 0 so `make messages` still compiles; tests/test_translations.py fails on what is missing.

@@ -130,4 +130,9 @@ VI: dict[str, str | list[str]] = {
     "A dossier cannot go from “%(current)s” to “%(target)s”.": "Hồ sơ không thể chuyển từ “%(current)s” sang “%(target)s”.",
     "“%(action)s” is not possible while the dossier is “%(status)s”.": "Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.",
     "An online submission has waited more than 8 working hours for the desk's decision.": "Hồ sơ nộp trực tuyến đã chờ quá 8 giờ làm việc mà Bộ phận Một cửa chưa tiếp nhận hoặc trả lại.",
+    "Someone has already taken this step.": "Bước này đã có người nhận xử lý.",
+    "The procedure's checklist has no document number %(n)s.": "Danh mục thành phần hồ sơ của thủ tục không có giấy tờ số %(n)s.",
+    "This is not valid base64.": "Nội dung không phải base64 hợp lệ.",
+    "Expected a list of document numbers.": "Cần danh sách số thứ tự giấy tờ.",
+    "Desk": "Một cửa",
 }

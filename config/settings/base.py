@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.calendar",
     "motcua.catalog",
+    "motcua.documents",
     "motcua.dossiers",
     "motcua.portal",
     "motcua.desk",
@@ -144,6 +145,8 @@ MOTCUA_CALENDAR_DAYS_ROLL_FORWARD = env.bool("MOTCUA_CALENDAR_DAYS_ROLL_FORWARD"
 
 # The province this installation serves (shown in page headers).
 MOTCUA_PROVINCE_NAME = env.str("MOTCUA_PROVINCE_NAME", "Điện Biên")
+# Its national code (vietnam-provinces), for the commune lists of address forms.
+MOTCUA_PROVINCE_CODE = env.int("MOTCUA_PROVINCE_CODE", 11)
 
 # Dossiers (domain.md §1.4; UNCONFIRMED values are settings).
 # The apology (form 04) must be sent at least this many working days before the appointment
@@ -162,6 +165,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        # pyHanko logs a traceback for every tampered file it is asked to verify.
+        "pyhanko.sign.diff_analysis": {"level": "ERROR"},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

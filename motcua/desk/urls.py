@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+"""The desk (back office), mounted at /desk/. Every view declares its roles (desk/permissions.py)."""
+
+from django.urls import path
+
+from motcua.desk.views import dossier, intake, monitor, papers, search, worklist
 
 app_name = "desk"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", worklist.worklist, name="worklist"),
+    path("tra-cuu/", search.search, name="search"),
+    path("tiep-nhan/", intake.intake, name="intake"),
+    path("han-xu-ly/", monitor.deadlines, name="deadlines"),
+    path("thong-bao/", monitor.notices, name="notices"),
+    path("thong-bao/da-doc/", monitor.notices_mark_read, name="notices_mark_read"),
+    path("ho-so/<str:code>/", dossier.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/thao-tac/<str:action>/", dossier.dossier_action, name="action"),
+    path("ho-so/<str:code>/tep/<int:document_id>/", dossier.dossier_document, name="document"),
+    path("ho-so/<str:code>/giay-tiep-nhan/", papers.receipt, name="receipt"),
+    path("ho-so/<str:code>/phieu-bo-sung/", papers.completion_notice, name="completion_notice"),
+    path("ho-so/<str:code>/phieu-tu-choi/", papers.refusal_notice, name="refusal_notice"),
+]

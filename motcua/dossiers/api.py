@@ -45,7 +45,7 @@ from motcua.dossiers.services.processing import (
     dossier_transfer,
     dossier_withdraw,
 )
-from motcua.dossiers.services.sweep import deadline_sweep
+from motcua.dossiers.services.sweep import deadline_sweep, notice_mark_read
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
     STATUS_LABELS,
@@ -99,6 +99,7 @@ __all__ = [
     "dossier_withdraw",
     "dossiers_near_due",
     "dossiers_overdue",
+    "notice_mark_read",
     "step_context",
     "step_deadline_view",
     "tracking_ledger",

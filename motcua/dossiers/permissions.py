@@ -142,6 +142,8 @@ def state_problem(action: Action, dossier: Dossier, ctx: StepContext) -> str | N
         return _("The step is waiting for the answers of the consulted agencies.")
     if action == A.APOLOGIZE and dossier.extended:
         return _("A new appointment can be set only once.")
+    if action == A.TAKE and ctx.main is not None and ctx.main.assignee_id is not None:
+        return _("Someone has already taken this step.")
     return None
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from motcua.accounts.api import User, user_roles
 from motcua.core import clock
@@ -75,7 +75,7 @@ def dossier_search(
         now = clock.now()
         late = Q(status__in=["received", "processing"], appointment_at__lt=now)
         qs = qs.filter(late) if overdue else qs.exclude(late)
-    return qs.order_by("-received_at", "-id")
+    return qs.order_by(F("received_at").desc(nulls_last=True), "-id")
 
 
 def dossiers_overdue(*, agency_ids: set[int] | None = None) -> QuerySet[Dossier]:

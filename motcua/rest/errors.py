@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.core.errors import ApplicationError
@@ -22,6 +23,26 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request,
             {"detail": exc.message, "code": exc.code, "errors": exc.field_errors},
+            status=exc.status_code,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            {
+                "detail": "Authentication required: send a bearer token or sign in.",
+                "code": "unauthenticated",
+                "errors": {},
+            },
+            status=401,
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(
+            request,
+            {"detail": str(exc), "code": "http_error", "errors": {}},
             status=exc.status_code,
         )
 

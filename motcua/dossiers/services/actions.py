@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.api import User
 from motcua.core.errors import NotFound, ValidationFailed
-from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.data import ChecklistItem, UploadedFile
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import intake, processing
 from motcua.dossiers.workflow import Action
@@ -84,8 +84,34 @@ def _file(p: Mapping[str, Any], key: str) -> UploadedFile | None:
     raise ValidationFailed(_("Attach a file."), field_errors={key: [_("Attach a file.")]})
 
 
+def _checklist(p: Mapping[str, Any]) -> list[ChecklistItem]:
+    """`documents`: the checklist positions received (ints), or objects with position,
+    received, originals, copies."""
+    items = []
+    for i, raw in enumerate(p.get("documents") or [], start=1):
+        if isinstance(raw, int | str) and str(raw).isdigit():
+            items.append(ChecklistItem(position=int(raw), received=True, originals=1))
+        elif isinstance(raw, Mapping) and str(raw.get("position", "")).isdigit():
+            items.append(
+                ChecklistItem(
+                    position=int(raw["position"]),
+                    received=bool(raw.get("received", True)),
+                    originals=int(raw.get("originals") or 0),
+                    copies=int(raw.get("copies") or 0),
+                )
+            )
+        else:
+            raise ValidationFailed(
+                _("Expected a list of document numbers."),
+                field_errors={f"documents[{i}]": [_("Expected a number.")]},
+            )
+    return items
+
+
 HANDLERS: dict[Action, Callable[[int, User | None, Mapping[str, Any]], Dossier]] = {
-    Action.ACCEPT: lambda d, u, p: intake.dossier_accept(dossier_id=d, actor=u),
+    Action.ACCEPT: lambda d, u, p: intake.dossier_accept(
+        dossier_id=d, actor=u, checklist=_checklist(p)
+    ),
     Action.REQUEST_COMPLETION: lambda d, u, p: intake.dossier_request_completion(
         dossier_id=d, actor=u, missing=_list(p, "missing"), note=_text(p, "note")
     ),

@@ -172,6 +172,13 @@ def _checklist_rows(
 ) -> tuple[list[dict[str, object]], list[str]]:
     """The version's checklist as ticked, and the names of mandatory documents not received."""
     ticked = {c.position: c for c in checklist}
+    known = {doc.position for doc in version.documents.all()}
+    unknown = sorted(set(ticked) - known)
+    if unknown:
+        message = _("The procedure's checklist has no document number %(n)s.") % {
+            "n": ", ".join(str(p) for p in unknown)
+        }
+        raise ValidationFailed(message, field_errors={"documents": [message]})
     rows: list[dict[str, object]] = []
     missing: list[str] = []
     for doc in version.documents.all():

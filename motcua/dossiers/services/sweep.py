@@ -4,6 +4,7 @@ the leaders of the step's agency. Idempotent: one notice per person, step and ki
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -108,3 +109,12 @@ def deadline_sweep() -> SweepReport:
             )
             report.review_overdue += 1
     return report
+
+
+@transaction.atomic
+def notice_mark_read(*, user: Any, notice_ids: list[int] | None = None) -> int:
+    """Mark the user's notices read (all of them, or the given ones). Returns how many."""
+    qs = Notice.objects.filter(user=user, read_at__isnull=True)
+    if notice_ids is not None:
+        qs = qs.filter(pk__in=notice_ids)
+    return qs.update(read_at=clock.now())

@@ -1,0 +1,75 @@
+"""Template helpers of the desk: dates as dd/mm/yyyy HH:MM (Asia/Ho_Chi_Minh), dossier
+references, deadline-state words, and form widgets with their ARIA attributes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+from motcua.desk import presenters, queries
+from motcua.dossiers.api import Dossier
+
+register = template.Library()
+
+
+@register.filter
+def vn_datetime(value: dt.datetime | None) -> str:
+    """02/03/2026 09:00 (local time)."""
+    return presenters.local_datetime(value)
+
+
+@register.filter
+def vn_long_datetime(value: dt.datetime | None) -> str:
+    """9 giờ 00 phút, ngày 02/03/2026."""
+    return presenters.long_datetime(value)
+
+
+@register.filter
+def dossier_ref(dossier: Dossier) -> str:
+    return queries.dossier_ref(dossier)
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return str(presenters.STATE_LABELS.get(state or "", state))
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    return str(presenters.OUTCOME_LABELS.get(outcome or "", "")) if outcome else ""
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return presenters.status_label(status)
+
+
+@register.filter
+def working_time(seconds: int | None) -> str:
+    return presenters.working_time_words(seconds or 0)
+
+
+@register.simple_tag
+def widget(field: BoundField, **attrs: Any) -> SafeString:
+    """Render the field's input with aria-describedby (hint, error) and aria-invalid."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs={k.replace("_", "-"): v for k, v in attrs.items()})
+
+
+@register.filter
+def anchor(field: BoundField) -> str:
+    """The id an error-summary link should point to (the first radio of a group)."""
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)

@@ -1,0 +1,80 @@
+"""Overdue and near-due lists of the agencies a leader or desk officer watches; notices."""
+
+from __future__ import annotations
+
+from motcua.dossiers import api as dossiers_api
+from motcua.dossiers.api import Notice, deadline_sweep
+
+from .conftest import act, at, at_time
+
+
+def _late_and_soon(receive, users):
+    late = receive(at(2026, 3, 2, 9, 0))  # appointment Mon 9 March 09:00
+    soon = receive(at(2026, 3, 4, 9, 0))  # appointment Wed 11 March 09:00
+    for d in (late, soon):
+        act(d, users["desk"], "forward", at(2026, 3, 4, 10, 0), to_user=users["cv"].pk)
+    return late, soon
+
+
+def test_leader_sees_overdue_and_near_due(as_user, receive, users):
+    late, soon = _late_and_soon(receive, users)
+    with at_time(at(2026, 3, 10, 9, 0)):
+        html = as_user("ld").get("/desk/han-xu-ly/").content.decode()
+    overdue = html.split('id="h-overdue"', 1)[1].split('id="h-near"', 1)[0]
+    near = html.split('id="h-near"', 1)[1]
+    assert late.code in overdue and soon.code not in overdue
+    assert soon.code in near
+    assert "Quá hạn (1)" in html and "Sắp đến hạn (1)" in html
+    assert "quá hạn 1 ngày làm việc" in overdue
+    assert "còn 1 ngày làm việc" in near
+
+
+def test_desk_officer_sees_the_agencies_its_desk_serves(as_user, receive, users):
+    late, _soon = _late_and_soon(receive, users)
+    with at_time(at(2026, 3, 10, 9, 0)):
+        html = as_user("desk").get("/desk/han-xu-ly/").content.decode()
+    assert late.code in html
+    assert '<option value="H11.05"' in html  # Sở Công Thương, served by the centre
+
+
+def test_leader_of_another_agency_sees_nothing_of_it(as_user, receive, users):
+    late, soon = _late_and_soon(receive, users)
+    with at_time(at(2026, 3, 10, 9, 0)):
+        html = as_user("ld_build").get("/desk/han-xu-ly/").content.decode()
+    assert late.code not in html and soon.code not in html
+    assert "Không có hồ sơ quá hạn." in html
+
+
+def test_notices_newest_first(as_user, receive, users):
+    d = receive(at(2026, 3, 2, 9, 0))
+    with at_time(at(2026, 3, 2, 14, 0)):
+        deadline_sweep()  # intake step due 15:00: near due
+    with at_time(at(2026, 3, 3, 9, 0)):
+        deadline_sweep()  # now overdue
+    with at_time(at(2026, 3, 3, 9, 5)):
+        html = as_user("desk").get("/desk/thong-bao/").content.decode()
+    kinds = list(Notice.objects.filter(user=users["desk"]).values_list("kind", flat=True))
+    assert kinds == ["overdue", "near_due"]
+    first = html.index(">Quá hạn</span>")
+    second = html.index(">Sắp đến hạn</span>", html.index("notice-list"))
+    assert first < second
+    assert f"/desk/ho-so/{d.code}/" in html
+    assert 'class="count-badge">2' in html  # unread, in the desk menu
+
+
+def test_mark_read_goes_through_the_dossiers_service(as_user, receive, users):
+    receive(at(2026, 3, 2, 9, 0))
+    with at_time(at(2026, 3, 3, 9, 0)):
+        deadline_sweep()
+    notice = Notice.objects.get(user=users["desk"], kind="overdue")
+    response = as_user("desk").post("/desk/thong-bao/da-doc/", {"notice": notice.pk})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    if hasattr(dossiers_api, "notice_mark_read"):
+        assert notice.read_at is not None
+    else:  # the service does not exist yet: nothing is written by the desk
+        assert notice.read_at is None
+
+
+def test_specialist_has_no_deadline_page(as_user):
+    assert as_user("cv").get("/desk/han-xu-ly/").status_code == 403

@@ -1,0 +1,1 @@
+"""Desk views, one module per page group (worklist, search, intake, dossier, papers, monitor)."""

@@ -1,0 +1,101 @@
+"""Overdue and near-due dossiers of the agencies a leader or desk officer watches, and the
+person's notices (warnings from the deadline sweep)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.dossiers import api as dossiers_api
+from motcua.dossiers.api import Dossier, deadline_view, dossiers_near_due, dossiers_overdue
+
+from .. import presenters, queries
+from ..permissions import monitors, workers
+from .common import officer, render_desk
+
+AGENCY_PARAM = "co-quan"
+
+
+def _rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
+    rows = []
+    day = presenters.day_seconds()
+    for d in dossiers:
+        view = deadline_view(dossier=d)
+        rows.append(
+            {
+                "dossier": d,
+                "url": reverse("desk:dossier", args=[queries.dossier_ref(d)]),
+                "view": view,
+                "remaining": presenters.remaining_words(view, day_seconds=day),
+                "status": presenters.status_label(d.status),
+            }
+        )
+    return rows
+
+
+@monitors
+def deadlines(request: HttpRequest) -> HttpResponse:
+    agencies = queries.monitored_agencies(officer(request))
+    chosen = request.GET.get(AGENCY_PARAM, "")
+    if chosen and not any(a.code == chosen for a in agencies):
+        chosen = ""
+    ids = {a.pk for a in agencies if not chosen or a.code == chosen}
+    overdue = list(dossiers_overdue(agency_ids=ids).select_related("deciding_agency"))
+    near = dossiers_near_due(agency_ids=ids)
+    return render_desk(
+        request,
+        "desk/deadlines.html",
+        {
+            "agencies": agencies,
+            "chosen": chosen,
+            "param": AGENCY_PARAM,
+            "overdue": _rows(overdue),
+            "near": _rows(near),
+            "state_labels": presenters.STATE_LABELS,
+        },
+    )
+
+
+@workers
+def notices(request: HttpRequest) -> HttpResponse:
+    qs = queries.user_notices(officer(request))
+    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
+    rows = [
+        {
+            "notice": n,
+            "url": reverse("desk:dossier", args=[queries.dossier_ref(n.dossier)]),
+        }
+        for n in page.object_list
+    ]
+    return render_desk(
+        request,
+        "desk/notices.html",
+        {"page": page, "rows": rows, "can_mark": _mark_service() is not None},
+    )
+
+
+def _mark_service() -> Any:
+    """`notice_mark_read` of the dossiers app, once it exists (a write: the desk does not
+    change notices itself)."""
+    return getattr(dossiers_api, "notice_mark_read", None)
+
+
+@workers
+@require_POST
+def notices_mark_read(request: HttpRequest) -> HttpResponse:
+    service = _mark_service()
+    if service is None:
+        messages.warning(request, _("Marking notices as read is not available yet."))
+        return redirect("desk:notices")
+    raw = request.POST.get("notice", "")
+    ids = [int(raw)] if raw.isdigit() else None
+    service(user=officer(request), notice_ids=ids)
+    messages.success(request, _("Marked as read."))
+    return redirect("desk:notices")

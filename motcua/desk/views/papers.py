@@ -1,0 +1,82 @@
+"""Printable papers of the desk as HTML: the receipt (form 01), the request for completion
+(form 02) and the refusal to receive (form 03). The PDFs come from the documents app later."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from motcua.dossiers.api import Dossier, dossier_events
+
+from .. import presenters
+from ..permissions import viewers
+from .common import load_dossier, render_desk
+
+
+def _common(dossier: Dossier) -> dict[str, Any]:
+    desk = dossier.receiving_agency
+    return {
+        "d": dossier,
+        "desk": desk,
+        "desk_parent": desk.parent,
+        "version": dossier.procedure_version,
+        "processing_time": presenters.processing_time_text(dossier.procedure_version),
+        "identifier": dossier.id_number or dossier.tax_code,
+        "officer": dossier.created_by,
+    }
+
+
+def _issued_at(dossier: Dossier, action: str) -> dt.datetime | None:
+    """When the paper was issued: the time of the event that recorded the decision."""
+    event = dossier_events(dossier=dossier).filter(action=action).last()
+    return event.at if event is not None else None
+
+
+@viewers
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01)."""
+    dossier = load_dossier(request, code)
+    if dossier.received_at is None or not dossier.code:
+        raise Http404
+    received = [row for row in dossier.checklist or [] if row.get("received")]
+    return render_desk(
+        request,
+        "desk/papers/receipt.html",
+        {
+            **_common(dossier),
+            "documents": received,
+            "free_documents": [] if received else (dossier.decision_note or "").splitlines(),
+            "received_words": presenters.long_datetime(dossier.received_at),
+            "appointment_words": presenters.long_datetime(
+                dossier.original_appointment_at or dossier.appointment_at
+            ),
+        },
+    )
+
+
+@viewers
+def completion_notice(request: HttpRequest, code: str) -> HttpResponse:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02)."""
+    dossier = load_dossier(request, code)
+    if dossier.status != "completion_requested":
+        raise Http404
+    return render_desk(
+        request,
+        "desk/papers/completion.html",
+        {**_common(dossier), "issued_at": _issued_at(dossier, "request_completion")},
+    )
+
+
+@viewers
+def refusal_notice(request: HttpRequest, code: str) -> HttpResponse:
+    """Phiếu từ chối tiếp nhận giải quyết hồ sơ (form 03)."""
+    dossier = load_dossier(request, code)
+    if dossier.status != "refused":
+        raise Http404
+    return render_desk(
+        request,
+        "desk/papers/refusal.html",
+        {**_common(dossier), "issued_at": _issued_at(dossier, "refuse")},
+    )

@@ -1,0 +1,60 @@
+"""Search dossiers by code, applicant name, ID number or tax code."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from motcua.dossiers.api import STATUS_LABELS, deadline_view, dossier_search
+
+from .. import presenters, queries
+from ..forms import SearchForm
+from ..permissions import viewers
+from .common import officer, render_desk
+
+PAGE_SIZE = 25
+
+
+@viewers
+def search(request: HttpRequest) -> HttpResponse:
+    statuses = [(s.value, str(label)) for s, label in STATUS_LABELS.items()]
+    form = SearchForm(request.GET, statuses=statuses)
+    page = None
+    searched = False
+    if form.is_valid():
+        c = form.cleaned_data
+        searched = bool(c["q"] or c["status"] or c["overdue"])
+        overdue = {"1": True, "0": False}.get(c["overdue"] or "")
+        qs = dossier_search(
+            user=officer(request), q=c["q"], status=c["status"] or None, overdue=overdue
+        )
+        paginator = Paginator(qs, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("trang"))
+        rows = []
+        day = presenters.day_seconds()
+        for d in page.object_list:
+            view = deadline_view(dossier=d)
+            rows.append(
+                {
+                    "dossier": d,
+                    "url": reverse("desk:dossier", args=[queries.dossier_ref(d)]),
+                    "status": presenters.status_label(d.status),
+                    "view": view,
+                    "remaining": presenters.remaining_words(view, day_seconds=day),
+                }
+            )
+        page.rows = rows  # type: ignore[attr-defined]
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return render_desk(
+        request,
+        "desk/search.html",
+        {
+            "form": form,
+            "page": page,
+            "searched": searched,
+            "querystring": params.urlencode(),
+            "state_labels": presenters.STATE_LABELS,
+        },
+    )
