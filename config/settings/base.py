@@ -156,6 +156,19 @@ MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env.int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1
 MOTCUA_NEAR_DUE_WORKING_HOURS = env.float("MOTCUA_NEAR_DUE_WORKING_HOURS", 8)
 MOTCUA_NEAR_DUE_FRACTION = env.float("MOTCUA_NEAR_DUE_FRACTION", 0.2)
 
+# Documents and signatures (docs/adr/0009-signatures.md).
+# The address citizens reach the portal at: printed in the receipt's QR code.
+MOTCUA_PUBLIC_URL = env.str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+USE_DEMO_PKI = env.bool("USE_DEMO_PKI", False)
+MOTCUA_DEMO_PKI_DIR = Path(env.str("MOTCUA_DEMO_PKI_DIR", str(VAR_DIR / "pki")))
+MOTCUA_DEMO_PKI_PASSPHRASE = env.str("MOTCUA_DEMO_PKI_PASSPHRASE", "")
+# Trusted root certificates (PEM/DER files or directories), comma-separated. UNCONFIRMED which
+# Vietnamese roots (NEAC, Ban Cơ yếu Chính phủ) a province trusts: configure them here.
+MOTCUA_SIGNATURE_TRUST_ROOTS: list[str] = env.list("MOTCUA_SIGNATURE_TRUST_ROOTS", [])
+USE_TSA = env.bool("USE_TSA", False)
+MOTCUA_TSA_URL = env.str("MOTCUA_TSA_URL", "")
+MOTCUA_TSA_TIMEOUT = env.float("MOTCUA_TSA_TIMEOUT", 10.0)
+
 # Bearer tokens for the REST API (hours until expiry).
 MOTCUA_API_TOKEN_TTL_HOURS = env.int("MOTCUA_API_TOKEN_TTL_HOURS", 24 * 30)
 
@@ -167,6 +180,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
         # pyHanko logs a traceback for every tampered file it is asked to verify.
         "pyhanko.sign.diff_analysis": {"level": "ERROR"},
     },

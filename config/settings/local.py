@@ -15,3 +15,6 @@ if not env.str("DJANGO_SECRET_KEY", ""):
 
         _key_file.write_text(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
+
+# The embedded demo signs results with the demo PKI (never in production).
+USE_DEMO_PKI = env.bool("USE_DEMO_PKI", True)

@@ -12,11 +12,21 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.accounts.api import User, agency_get_by_code, agency_upsert, province_import, role_grant
+from motcua.accounts.api import (
+    RoleAssignment,
+    User,
+    agency_get_by_code,
+    agency_upsert,
+    province_import,
+    role_grant,
+)
 from motcua.accounts.data import AgencyKind, Role
 from motcua.calendar.api import calendar_seed
 from motcua.catalog.api import catalog_import
+from motcua.core import jobs
 from motcua.core.errors import ApplicationError
+from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
+from motcua.dossiers.api import demo_results_to_sign, dossier_result_sign
 
 DIEN_BIEN = 11
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
@@ -107,5 +117,40 @@ def demo_load(*, force: bool = False) -> list[str]:
     done.append("accounts: " + ", ".join(a.username for a in DEMO_ACCOUNTS))
     from motcua.demo.dossiers import demo_dossiers_load
 
-    done += demo_dossiers_load()
+    # Bulk load: the forms are rendered on first use, not as 400 jobs at commit.
+    with jobs.suppressed():
+        done += demo_dossiers_load()
+    done += _demo_signatures()
     return done
+
+
+def _demo_signatures(limit: int = 12) -> list[str]:
+    """The demo PKI (never for production): a certificate for every leader and a seal for
+    every agency with a leader; then sign the results of a few processed dossiers so the
+    verification page has something real to check."""
+    if not getattr(settings, "USE_DEMO_PKI", False):
+        return ["demo PKI off (USE_DEMO_PKI=false): results are not signed"]
+    leaders = list(
+        RoleAssignment.objects.filter(role=Role.LEADER.value).select_related("user", "agency")
+    )
+    people = [
+        (ra.user.full_name or ra.user.username, ra.agency.name)
+        for ra in leaders
+        if ra.agency is not None
+    ]
+    agencies = sorted({ra.agency.name for ra in leaders if ra.agency is not None})
+    pki = demo_pki_ensure(directory=settings.MOTCUA_DEMO_PKI_DIR, people=people, agencies=agencies)
+    for ra in leaders:
+        name = ra.user.full_name or ra.user.username
+        if name in pki.leaders:
+            credential_set_pkcs12(user=ra.user, path=str(pki.leaders[name]), demo=True)
+        if ra.agency is not None and ra.agency.name in pki.seals:
+            credential_set_pkcs12(agency=ra.agency, path=str(pki.seals[ra.agency.name]), demo=True)
+    signed = 0
+    for dossier_id, signer_id in demo_results_to_sign(limit=limit):
+        if dossier_result_sign(dossier_id=dossier_id, signer_id=signer_id) is not None:
+            signed += 1
+    return [
+        f"demo PKI in {pki.directory}: {len(pki.leaders)} leaders, {len(pki.seals)} "
+        f"seals; {signed} results signed"
+    ]

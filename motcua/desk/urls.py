@@ -17,6 +17,7 @@ urlpatterns = [
     path("ho-so/<str:code>/thao-tac/<str:action>/", dossier.dossier_action, name="action"),
     path("ho-so/<str:code>/tep/<int:document_id>/", dossier.dossier_document, name="document"),
     path("ho-so/<str:code>/giay-tiep-nhan/", papers.receipt, name="receipt"),
+    path("ho-so/<str:code>/mau/<str:kind>.pdf", papers.form_pdf, name="form_pdf"),
     path("ho-so/<str:code>/phieu-bo-sung/", papers.completion_notice, name="completion_notice"),
     path("ho-so/<str:code>/phieu-tu-choi/", papers.refusal_notice, name="refusal_notice"),
 ]

@@ -89,6 +89,20 @@ class SignerConfig:
         )
 
 
+def run_coroutine(coro: Any) -> Any:
+    """Run a coroutine to completion from synchronous code, also when the calling thread
+    already runs an event loop (e.g. inside Playwright's sync API or an async server):
+    then it runs on a short-lived worker thread with its own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def tsa_from_settings() -> tuple[str | None, float]:
     """(TSA URL or None, timeout in seconds) from the settings `USE_TSA`, `MOTCUA_TSA_URL`,
     `MOTCUA_TSA_TIMEOUT` (default 10 s). With USE_TSA true the URL is required."""
@@ -466,7 +480,7 @@ def sign_pdf(
 
     with _signer(signer) as hanko_signer:
         try:
-            out = asyncio.run(sign(hanko_signer))
+            out = run_coroutine(sign(hanko_signer))
         except Exception as exc:
             tsa_error = _caused_by(exc, TimestampRequestError)
             if tsa_error is not None:

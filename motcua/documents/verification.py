@@ -293,7 +293,25 @@ def verify_pdf(
     or not bytes; the REST layer answers 400. Raises ValueError when a trust root is not a
     certificate (a configuration error). `allow_fetching` lets pyHanko fetch OCSP/CRL data over
     the network (off by default: revocation is then checked in soft-fail mode with what the
-    file embeds). Synchronous; not from a running asyncio loop."""
+    file embeds). Synchronous; called from a thread that runs an event loop, it does its work
+    on a worker thread (pyHanko's synchronous API starts its own loop)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        import concurrent.futures
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(
+                verify_pdf,
+                pdf=pdf,
+                trust_roots=trust_roots,
+                max_bytes=max_bytes,
+                allow_fetching=allow_fetching,
+            ).result()
     if not isinstance(pdf, bytes | bytearray) or not pdf:
         raise ValidationFailed(
             "Chưa có tệp để kiểm tra. / There is no file to check.", code="empty"

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.models import BaseModel
 from motcua.dossiers.workflow import STATUS_LABELS, DossierStatus
 
+
+def _new_pin() -> str:
+    import secrets
+
+    return f"{secrets.randbelow(10**6):06d}"
+
+
 STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in DossierStatus]
 CHANNEL_CHOICES = [
     ("desk", _("At the desk")),
@@ -34,6 +41,12 @@ DOCUMENT_KIND_CHOICES = [
     ("attachment", _("Attachment")),
     ("supplement", _("Supplement")),
     ("result", _("Result")),
+    ("receipt", _("Receipt (form 01)")),
+    ("completion_request", _("Completion request (form 02)")),
+    ("refusal", _("Refusal (form 03)")),
+    ("apology", _("Apology (form 04)")),
+    ("stop_notice", _("Notice of stopping (form 05)")),
+    ("control_sheet", _("Process control sheet (form 06)")),
 ]
 
 
@@ -42,6 +55,9 @@ class Dossier(BaseModel):
 
     code = models.CharField(_("dossier code"), max_length=64, unique=True, null=True, blank=True)
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Printed on the receipt (and in its QR code): with the code, it opens the public tracking
+    # page. Not a password; it keeps strangers from browsing dossiers by guessing codes.
+    lookup_pin = models.CharField(_("lookup PIN"), max_length=8, default=_new_pin)
     procedure_version = models.ForeignKey(
         "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
     )
@@ -212,7 +228,7 @@ class DossierDocument(BaseModel):
     """A file of a dossier. Never overwritten: a new row for a new version."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=12, choices=DOCUMENT_KIND_CHOICES)
+    kind = models.CharField(max_length=20, choices=DOCUMENT_KIND_CHOICES)
     name = models.CharField(max_length=255)
     file = models.FileField(upload_to="dossiers/%Y/%m/")
     sha256 = models.CharField(max_length=64)
@@ -222,9 +238,15 @@ class DossierDocument(BaseModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    signed = models.BooleanField(default=False)
+    # A new version never overwrites a file: it points to the one it replaces.
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["dossier", "created_at", "id"]
+        indexes = [models.Index(fields=["sha256"])]
 
     def __str__(self) -> str:
         return self.name

@@ -12,7 +12,7 @@ from motcua.accounts.api import User, user_roles
 from motcua.core import clock
 from motcua.core.text import fold
 from motcua.dossiers import deadlines
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep
 from motcua.dossiers.permissions import visible_dossiers
 from motcua.dossiers.workflow import IN_PROGRESS
 
@@ -188,3 +188,100 @@ def tracking_ledger(*, agency_ids: set[int], start: dt.date, end: dt.date) -> Qu
         .select_related("deciding_agency")
         .order_by("received_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class PublicTrack:
+    """What anyone holding the receipt may see: nothing personal beyond the procedure."""
+
+    code: str
+    procedure_name: str
+    status: str
+    received_at: dt.datetime | None
+    appointment_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    outcome: str
+    timeline: list[tuple[dt.datetime, str]]
+    result_document_id: int | None
+
+
+PUBLIC_ACTIONS = {
+    "accept",
+    "forward",
+    "consult",
+    "transfer",
+    "request_supplement",
+    "receive_supplement",
+    "approve",
+    "complete",
+    "reject",
+    "apologize",
+    "return_result",
+    "withdraw",
+    "cancel",
+    "submit",
+    "request_completion",
+    "refuse",
+}
+
+
+def public_track(*, code: str, pin: str | None) -> PublicTrack | None:
+    """The public view of a dossier by its code and the PIN printed on the receipt (None when
+    either does not match; the caller must rate-limit)."""
+    import hmac
+
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or pin is None or not hmac.compare_digest(dossier.lookup_pin, pin):
+        return None
+    events = DossierEvent.objects.filter(dossier=dossier, action__in=PUBLIC_ACTIONS).order_by(
+        "at", "id"
+    )
+    result = dossier.documents.filter(kind="result").order_by("-created_at", "-id").first()
+    return PublicTrack(
+        code=code,
+        procedure_name=dossier.procedure_name,
+        status=dossier.status,
+        received_at=dossier.received_at,
+        appointment_at=dossier.appointment_at,
+        returned_at=dossier.returned_at,
+        outcome=dossier.outcome,
+        timeline=[(e.at, e.action) for e in events],
+        result_document_id=result.pk
+        if result and dossier.status == "returned" and dossier.return_method == "online"
+        else None,
+    )
+
+
+def kiosk_status(*, code: str) -> Dossier | None:
+    """Only the status and appointment of a dossier, for the desk's kiosk."""
+    return Dossier.objects.filter(code=code).only("code", "status", "appointment_at").first()
+
+
+def result_signed_for_code(*, code: str) -> DossierDocument | None:
+    """The latest signed result registered for a dossier code."""
+    return (
+        DossierDocument.objects.filter(dossier__code=code, kind="result", signed=True)
+        .order_by("-id")
+        .first()
+    )
+
+
+def demo_results_to_sign(*, limit: int) -> list[tuple[int, int | None]]:
+    """(dossier id, approving user id) of processed, approved dossiers whose result is not
+    signed yet, newest first (for the demo loader)."""
+    rows = []
+    qs = (
+        Dossier.objects.filter(status__in=["result_ready", "returned"], result_approved=True)
+        .exclude(documents__kind="result", documents__signed=True)
+        .filter(documents__kind="result")
+        .distinct()
+        .order_by("-finished_at")[:limit]
+    )
+    for dossier in qs:
+        event = (
+            DossierEvent.objects.filter(dossier=dossier, action__in=["approve", "complete"])
+            .order_by("-at")
+            .first()
+        )
+        rows.append((dossier.pk, event.actor_id if event else None))
+    return rows

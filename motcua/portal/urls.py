@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import public_dossiers, views
 
 app_name = "portal"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
     path("co-quan/", views.agency_index, name="agency_index"),
     path("linh-vuc/", views.field_index, name="field_index"),
+    path("tra-cuu-ho-so/", public_dossiers.track, name="track"),
+    path("tra-cuu-ho-so/<str:code>/", public_dossiers.track, name="track_code"),
+    path("kiosk/", public_dossiers.kiosk, name="kiosk"),
+    path("xac-thuc/", public_dossiers.verify, name="verify"),
+    path("xac-thuc/<str:code>/", public_dossiers.verify_registered, name="verify_code"),
+    path("verify/<str:code>/", public_dossiers.verify_registered, name="verify_code_en"),
     path("dang-nhap/", views.login, name="login"),
     path("dang-xuat/", views.logout, name="logout"),
 ]

@@ -133,3 +133,27 @@ def test_a_consulted_agency_sees_the_dossier(as_user, d, users):
     with at_time(NOON):
         response = as_user("cv_build").get(f"/desk/ho-so/{d.code}/")
     assert response.status_code == 200
+
+
+def test_form_pdfs_render_on_demand(client, world, receive, tmp_path, settings):
+    """The receipt PDF is rendered on first use when no job rendered it (demo data), and only
+    for officers who may see the dossier."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    d = receive(at(2026, 3, 2, 9, 0))
+    client.force_login(world["users"]["desk"])
+    response = client.get(f"/desk/ho-so/{d.code}/mau/receipt.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert d.documents.filter(kind="receipt").count() == 1
+    client.get(f"/desk/ho-so/{d.code}/mau/receipt.pdf")
+    assert d.documents.filter(kind="receipt").count() == 1  # stored once
+    assert client.get(f"/desk/ho-so/{d.code}/mau/nonsense.pdf").status_code == 404
+    client.force_login(world["users"]["cv_build"])
+    assert client.get(f"/desk/ho-so/{d.code}/mau/receipt.pdf").status_code == 404

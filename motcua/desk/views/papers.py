@@ -80,3 +80,27 @@ def refusal_notice(request: HttpRequest, code: str) -> HttpResponse:
         "desk/papers/refusal.html",
         {**_common(dossier), "issued_at": _issued_at(dossier, "refuse")},
     )
+
+
+PDF_FORMS = {"receipt", "completion_request", "refusal", "apology", "stop_notice", "control_sheet"}
+
+
+@viewers
+def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """The official form as the stored PDF (rendered now if it never was)."""
+    from django.http import FileResponse
+
+    from motcua.core.errors import ApplicationError
+    from motcua.dossiers.api import dossier_form_pdf
+
+    dossier = load_dossier(request, code)
+    if kind not in PDF_FORMS:
+        raise Http404
+    try:
+        doc = dossier_form_pdf(dossier=dossier, kind=kind)
+    except (ApplicationError, AssertionError) as exc:
+        raise Http404(str(exc)) from exc
+    response = FileResponse(
+        doc.file.open("rb"), content_type="application/pdf", filename=doc.name, as_attachment=False
+    )
+    return response  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from motcua.accounts.data import AgencyKind, Role
 from motcua.catalog.api import ProcedureVersion, procedure_get_current
 from motcua.core import clock
 from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.jobs import enqueue_on_commit
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
@@ -355,6 +356,10 @@ def dossier_intake(
         note=dossier.decision_note,
         data={"missing": dossier.missing, "channel": channel},
     )
+    form = {"accept": "receipt", "request_completion": "completion_request", "refuse": "refusal"}[
+        decision
+    ]
+    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind=form)
     return dossier
 
 
@@ -456,6 +461,7 @@ def dossier_accept(
         from_status=before,
         to_agency=dossier.receiving_agency,
     )
+    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="receipt")
     return dossier
 
 
@@ -484,6 +490,7 @@ def dossier_request_completion(
         note=dossier.decision_note,
         data={"missing": items},
     )
+    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="completion_request")
     return dossier
 
 
@@ -509,4 +516,5 @@ def dossier_refuse(*, dossier_id: int, actor: User | None, reason: str) -> Dossi
         from_status=before,
         note=dossier.decision_note,
     )
+    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="refusal")
     return dossier

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import Agency, User, agency_get_by_code, user_roles
 from motcua.core import clock
 from motcua.core.errors import ValidationFailed
+from motcua.core.jobs import enqueue_on_commit
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import UploadedFile
@@ -504,6 +505,9 @@ def _finish_processing(
         note=note,
         data={"outcome": dossier.outcome},
     )
+    if approved:
+        signer_id = actor.pk if actor is not None else None
+        enqueue_on_commit("dossiers.sign_result", dossier_id=dossier.pk, signer_id=signer_id)
     return dossier
 
 
@@ -624,6 +628,7 @@ def dossier_apologize(
             "new_appointment_at": new_appointment.isoformat(),
         },
     )
+    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="apology")
     return dossier
 
 
@@ -704,7 +709,9 @@ def dossier_withdraw(*, dossier_id: int, actor: User | None, reason: str) -> Dos
     """The applicant asks to stop before a result exists: notice of stopping (form 05)."""
     reason = _required(reason, "reason", _("Write the applicant's request."))
     dossier = _begin(dossier_id, actor, A.WITHDRAW)
-    return _stop(dossier, actor, "withdraw", S.WITHDRAWN, reason)
+    dossier = _stop(dossier, actor, "withdraw", S.WITHDRAWN, reason)
+    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="stop_notice")
+    return dossier
 
 
 @transaction.atomic

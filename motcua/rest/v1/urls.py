@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 from motcua.core.access import mark
 from motcua.rest import errors
-from motcua.rest.v1 import agencies, auth, calendar, dossiers, procedures
+from motcua.rest.v1 import agencies, auth, calendar, documents, dossiers, procedures
 
 api = NinjaAPI(
     title="motcua API",
@@ -26,6 +26,8 @@ api.add_router("/procedures", procedures.router)
 api.add_router("/agencies", agencies.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("/dossiers", dossiers.router)
+api.add_router("/dossiers", documents.router)
+api.add_router("/verify", documents.verify_router)
 
 
 def _api_patterns() -> list[Any]:

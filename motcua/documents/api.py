@@ -1,0 +1,33 @@
+"""Public Python API of the documents app: render the official forms, sign and verify PDFs.
+
+Renders from the shapes in `documents.data`; never imports dossiers."""
+
+from motcua.documents.barcodes import code128_svg, qr_svg
+from motcua.documents.pki import DemoPki, demo_pki_ensure
+from motcua.documents.rendering import render_form, render_form_html
+from motcua.documents.services import credential_set_pkcs12, signer_config_for
+from motcua.documents.signing import SignerConfig, sign_pdf, tsa_from_settings
+from motcua.documents.verification import (
+    SignatureReport,
+    VerificationReport,
+    trust_roots_from_settings,
+    verify_pdf,
+)
+
+__all__ = [
+    "DemoPki",
+    "SignatureReport",
+    "SignerConfig",
+    "VerificationReport",
+    "code128_svg",
+    "credential_set_pkcs12",
+    "demo_pki_ensure",
+    "qr_svg",
+    "render_form",
+    "render_form_html",
+    "sign_pdf",
+    "signer_config_for",
+    "trust_roots_from_settings",
+    "tsa_from_settings",
+    "verify_pdf",
+]

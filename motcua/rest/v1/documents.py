@@ -1,0 +1,143 @@
+"""Documents of a dossier (list and download) and public signature verification."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from motcua.core.errors import NotFound, ValidationFailed
+from motcua.documents.api import trust_roots_from_settings, verify_pdf
+from motcua.dossiers.api import access_dossier_for_officer, result_find_by_sha256
+from motcua.rest.auth import AUTHENTICATED, PUBLIC
+from motcua.rest.v1.schemas import ErrorOut
+
+router = Router(tags=["documents"])
+verify_router = Router(tags=["verification"])
+
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+class DossierFileOut(Schema):
+    id: int
+    kind: str
+    name: str
+    url: str
+    sha256: str
+    size: int
+    signed: bool
+    supersedes: int | None
+
+
+class DossierFileListOut(Schema):
+    items: list[DossierFileOut]
+
+
+@router.get(
+    "/{code}/documents",
+    auth=AUTHENTICATED,
+    response={200: DossierFileListOut, 404: ErrorOut},
+    url_name="dossier-documents",
+)
+def dossier_documents_api(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Every file of the dossier: attachments, supplements, the rendered forms (receipt,
+    completion request, refusal, apology, stop notice, control sheet) and the result (the signed
+    version supersedes the unsigned one). `url` downloads it for whoever may see the dossier."""
+    dossier = access_dossier_for_officer(user=request.auth, code=code)  # type: ignore[attr-defined]
+    items = []
+    for doc in dossier.documents.order_by("created_at", "id"):
+        url = reverse(
+            "api-v1:dossier-document-file",
+            kwargs={"code": dossier.code or f"#{dossier.pk}", "doc_id": doc.pk},
+        )
+        items.append(
+            {
+                "id": doc.pk,
+                "kind": doc.kind,
+                "name": doc.name,
+                "url": request.build_absolute_uri(url),
+                "sha256": doc.sha256,
+                "size": doc.size,
+                "signed": doc.signed,
+                "supersedes": doc.supersedes_id,
+            }
+        )
+    return {"items": items}
+
+
+@router.get(
+    "/{code}/documents/{doc_id}/file",
+    auth=AUTHENTICATED,
+    response={404: ErrorOut},
+    url_name="dossier-document-file",
+)
+def dossier_document_file_api(request: HttpRequest, code: str, doc_id: int) -> Any:
+    """The file itself."""
+    dossier = access_dossier_for_officer(user=request.auth, code=code)  # type: ignore[attr-defined]
+    doc = dossier.documents.filter(pk=doc_id).first()
+    if doc is None:
+        raise NotFound("No such document in this dossier.", code="not_found")
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=doc.name,
+        content_type=doc.content_type or "application/octet-stream",
+    )
+
+
+class SignatureOut(Schema):
+    signer: str
+    agency: str
+    signed_at: str | None
+    valid: bool
+    timestamped: bool
+    problem: str | None
+
+
+class VerifyOut(Schema):
+    valid: bool
+    modified_after_signing: bool
+    registered_for: str | None
+    sha256: str
+    problem: str | None
+    signatures: list[SignatureOut]
+
+
+@verify_router.post("", auth=PUBLIC, response={200: VerifyOut, 400: ErrorOut})
+def verify_api(
+    request: HttpRequest, file: Annotated[UploadedFile, File(description="The PDF to verify")]
+) -> Any:
+    """Verify every signature of a PDF against the configured trust roots; say whether it was
+    changed after signing and whether it is the result registered for a dossier (by SHA-256).
+    A file that is not a PDF, is encrypted, or has a broken signature gives `valid: false`
+    with the reason in `problem`; an empty or too large upload gives 400."""
+    if file.size and file.size > MAX_VERIFY_BYTES:
+        raise ValidationFailed(
+            "The file is larger than 20 MB.",
+            code="too_large",
+            field_errors={"file": ["The file is larger than 20 MB."]},
+        )
+    content = file.read()
+    report = verify_pdf(pdf=content, trust_roots=trust_roots_from_settings())
+    registered = result_find_by_sha256(sha256=report.sha256)
+    return {
+        "valid": report.valid,
+        "modified_after_signing": report.modified_after_signing,
+        "registered_for": registered.dossier.code if registered else None,
+        "sha256": report.sha256,
+        "problem": report.problem or None,
+        "signatures": [
+            {
+                "signer": s.signer_name,
+                "agency": s.agency,
+                "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+                "valid": s.valid,
+                "timestamped": s.timestamped,
+                "problem": s.problem or None,
+            }
+            for s in report.signatures
+        ],
+    }

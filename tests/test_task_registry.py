@@ -1,0 +1,24 @@
+"""Every job a service enqueues is a registered Celery task; every scheduled job exists."""
+
+import re
+from pathlib import Path
+
+from config.celery import app
+from motcua.core.jobs import tasks_load
+
+ROOT = Path(__file__).resolve().parent.parent / "motcua"
+
+
+def test_every_enqueued_name_is_a_registered_task():
+    tasks_load()
+    names = set()
+    for path in ROOT.rglob("*.py"):
+        names |= set(re.findall(r'enqueue_on_commit\(\s*"([\w.]+)"', path.read_text()))
+    assert names >= {"dossiers.render_form", "dossiers.sign_result"}
+    assert sorted(n for n in names if n not in app.tasks) == []
+
+
+def test_every_scheduled_job_is_a_registered_task():
+    tasks_load()
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] in app.tasks
