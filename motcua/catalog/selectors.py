@@ -96,20 +96,41 @@ def procedure_search(
     return qs.order_by("sort_key", "procedure__code")
 
 
+_FROZEN: dict[tuple[int, Any], ProcedureVersion] = {}
+_FROZEN_MAX = 512
+
+
 def procedure_get_current(*, code: str) -> ProcedureVersion | None:
-    """The current published version of a procedure, with everything a page shows."""
-    return (
-        _current()
-        .select_related("procedure", "field")
-        .prefetch_related(
-            "documents",
-            "fees",
-            "agencies",
-            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
+    """The current published version of a procedure, with everything a page shows.
+
+    Published versions never change, so each process keeps them loaded (keyed by id and
+    updated_at, checked by one small query); callers get their own copy."""
+    import copy
+
+    row = _current().filter(procedure__code=code).values_list("id", "updated_at").first()
+    if row is None:
+        return None
+    version = _FROZEN.get(row)
+    if version is None:
+        version = (
+            _current()
+            .select_related("procedure", "field")
+            .prefetch_related(
+                "documents",
+                "fees",
+                "agencies",
+                Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
+            )
+            .get(pk=row[0])
         )
-        .filter(procedure__code=code)
-        .first()
-    )
+        if len(_FROZEN) >= _FROZEN_MAX:
+            _FROZEN.clear()
+        _FROZEN[row] = version
+    clone = copy.copy(version)
+    # copy.copy goes through Model.__getstate__, which drops the prefetched relations.
+    clone._prefetched_objects_cache = version._prefetched_objects_cache  # type: ignore[attr-defined]
+    clone._state.fields_cache = dict(version._state.fields_cache)
+    return clone
 
 
 def procedure_versions(*, code: str) -> QuerySet[ProcedureVersion]:

@@ -23,6 +23,7 @@ from motcua.dossiers.selectors import (
     step_deadline_view,
     tracking_ledger,
     worklist_for_user,
+    worklist_page,
 )
 from motcua.dossiers.services.actions import dossier_act
 from motcua.dossiers.services.intake import (
@@ -127,4 +128,5 @@ __all__ = [
     "tracking_url",
     "visible_dossiers",
     "worklist_for_user",
+    "worklist_page",
 ]

@@ -179,6 +179,22 @@ class DossierStep(models.Model):
         indexes = [
             models.Index(fields=["status", "agency", "role", "due_at"]),
             models.Index(fields=["assignee", "status", "due_at"]),
+            # The worklist reads each queue in due order (selectors.worklist_page).
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                condition=Q(status="active"),
+                name="step_mine_due",
+            ),
+            models.Index(
+                fields=["agency", "role", "due_at", "id"],
+                condition=Q(status="active", assignee__isnull=True),
+                name="step_queue_due",
+            ),
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                condition=Q(status="active", assignee__isnull=True, kind="consult"),
+                name="step_consult_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,45 @@ def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
     )
 
 
+def _worklist_queues(user: User) -> list[QuerySet[DossierStep]]:
+    base = DossierStep.objects.filter(status="active").exclude(
+        dossier__status="supplement_requested"
+    )
+    queues = [base.filter(assignee=user)]
+    for role, agency_id in sorted((r, a) for r, a in user_roles(user=user) if a is not None):
+        queues.append(base.filter(assignee__isnull=True, role=role, agency_id=agency_id))
+        if role == "leader":
+            queues.append(
+                base.filter(assignee__isnull=True, kind="consult", agency_id=agency_id).exclude(
+                    role="leader"
+                )
+            )
+    return queues
+
+
+def worklist_page(*, user: User, offset: int = 0, limit: int = 50) -> list[DossierStep]:
+    """One page of `worklist_for_user`, fast on millions of steps: each queue (mine, each
+    role queue, each consultation queue) is read in due order with a LIMIT on its own partial
+    index, the pages are merged, and only the rows of the final page are loaded."""
+    import heapq
+
+    need = offset + limit
+    heads = []
+    for queue in _worklist_queues(user):
+        heads.append(list(queue.order_by("due_at", "id").values_list("due_at", "id")[:need]))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    merged = heapq.merge(*heads, key=lambda row: (row[0] or far, row[1]))
+    seen: set[int] = set()
+    ids: list[int] = []
+    for _due, step_id in merged:
+        if step_id not in seen:
+            seen.add(step_id)
+            ids.append(step_id)
+    page = ids[offset:need]
+    rows = DossierStep.objects.select_related("dossier", "agency", "assignee").in_bulk(page)
+    return [rows[i] for i in page if i in rows]
+
+
 def desk_queue(*, user: User) -> QuerySet[Dossier]:
     """Online submissions waiting for the desks where the user is a desk officer."""
     desks = [a for r, a in user_roles(user=user) if r == "desk_officer" and a is not None]

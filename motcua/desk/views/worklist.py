@@ -16,13 +16,16 @@ from motcua.dossiers.api import (
     DossierStep,
     desk_queue,
     step_deadline_view,
-    worklist_for_user,
+    worklist_page,
 )
 
 from .. import presenters, queries
 from ..forms import WorklistFilterForm
 from ..permissions import workers
 from .common import officer, render_desk
+
+# The desk shows the first rows of the worklist, overdue first (see worklist_page).
+WORKLIST_ROWS = 200
 
 FILTER_KEYS = ("han", "giao")
 SESSION_KEY = "desk_worklist_filters"
@@ -65,7 +68,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     cal = working_calendar_get()
     day = cal.working_day_seconds
     rows: list[StepRow] = []
-    for step in worklist_for_user(user=user):
+    for step in worklist_page(user=user, limit=WORKLIST_ROWS):
         view = step_deadline_view(step=step)
         mine = step.assignee_id == user.pk
         if chosen["han"] and view.state != chosen["han"]:

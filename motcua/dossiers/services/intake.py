@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
@@ -201,7 +202,9 @@ def _checklist_rows(
     return rows, missing
 
 
-def _instantiate_steps(dossier: Dossier, version: ProcedureVersion) -> list[DossierStep]:
+def _instantiate_steps(
+    dossier: Dossier, version: ProcedureVersion, first_started: dict[str, object] | None = None
+) -> list[DossierStep]:
     steps = []
     for s in version.steps.all():
         if s.agency_id is not None:
@@ -221,11 +224,24 @@ def _instantiate_steps(dossier: Dossier, version: ProcedureVersion) -> list[Doss
                 budget_hours=s.budget_hours,
             )
         )
+    if steps and first_started is not None:
+        first = steps[0]
+        cal: Any = first_started["cal"]
+        first.status = "active"
+        first.assignee = first_started["assignee"]  # type: ignore[assignment]
+        first.started_at = first_started["started_at"]  # type: ignore[assignment]
+        assert dossier.received_at is not None
+        first.due_at = deadlines.step_due(
+            start=dossier.received_at,
+            budget_hours=first.budget_hours,
+            cap=dossier.appointment_at,
+            cal=cal,
+        )
     return DossierStep.objects.bulk_create(steps)
 
 
-def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | None) -> None:
-    """Give the code, the appointment, and start the first step (the desk's intake)."""
+def _clock_fields(dossier: Dossier, *, received_at: dt.datetime) -> None:
+    """Give the code, the received time and the appointment (before the row is written)."""
     cal = deadlines.calendar()
     version = dossier.procedure_version
     dossier.received_at = received_at
@@ -237,16 +253,28 @@ def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | No
         start=received_at, amount=version.processing_amount, unit=version.processing_unit, cal=cal
     )
     dossier.original_appointment_at = dossier.appointment_at
-    steps = _instantiate_steps(dossier, version)
-    if steps:
-        first = steps[0]
-        first.status = "active"
-        first.assignee = actor
-        first.started_at = dossier.clock_started_at
-        first.due_at = deadlines.step_due(
-            start=received_at, budget_hours=first.budget_hours, cap=dossier.appointment_at, cal=cal
-        )
-        first.save()
+
+
+def _start_steps(dossier: Dossier, *, actor: User | None) -> None:
+    """Instantiate the version's steps, the first (the desk's intake) started and assigned."""
+    cal = deadlines.calendar()
+    assert dossier.received_at is not None
+    _instantiate_steps(
+        dossier,
+        dossier.procedure_version,
+        first_started={
+            "status": "active",
+            "assignee": actor,
+            "started_at": dossier.clock_started_at,
+            "cal": cal,
+        },
+    )
+
+
+def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | None) -> None:
+    """Code, appointment and steps for a dossier row that already exists."""
+    _clock_fields(dossier, received_at=received_at)
+    _start_steps(dossier, actor=actor)
 
 
 @transaction.atomic
@@ -343,9 +371,10 @@ def dossier_intake(
         created_by=actor,
     )
     if decision == "accept":
-        dossier.save()
-        _start_clock(dossier, received_at=now, actor=actor)
+        _clock_fields(dossier, received_at=now)
     dossier.save()
+    if decision == "accept":
+        _start_steps(dossier, actor=actor)
     _store_files(dossier, files, "attachment", actor)
     dossier_event_record(
         dossier=dossier,

@@ -292,7 +292,9 @@ def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDoc
     with result.file.open("rb") as fh:
         pdf = fh.read()
     tsa_url, tsa_timeout = tsa_from_settings()
-    when = clock.now()
+    from zoneinfo import ZoneInfo
+
+    when = clock.now().astimezone(ZoneInfo(settings.TIME_ZONE))
     for field, config, who in configs:
         try:
             pdf = sign_pdf(

@@ -37,6 +37,11 @@ def test_worklist_overdue_first_and_role_queue(world, receive):
     assert [s.dossier_id for s in steps] == [second.pk, first.pk]  # by due time
     assert steps[0].assignee is None and steps[1].assignee == u["cv"]
     assert list(worklist_for_user(user=u["cv_build"])) == []
+    from motcua.dossiers.api import worklist_page
+
+    assert worklist_page(user=u["cv"]) == steps
+    assert worklist_page(user=u["cv"], offset=1, limit=1) == steps[1:]
+    assert worklist_page(user=u["cv_build"]) == []
 
 
 def test_sweep_warns_escalates_once(world, receive):
