@@ -97,3 +97,36 @@ def act(dossier: Any, user: Any, action: str, when: dt.datetime, **payload: Any)
 
     with clock.at(when):
         return dossier_act(dossier_id=dossier.pk, actor=user, action=action, payload=payload)
+
+
+@pytest.fixture
+def media_on_disk(tmp_path: Any, settings: Any) -> Any:
+    """Files on a temporary disk (forms and signed results are read back by path)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def demo_signing(world: dict[str, Any], tmp_path: Any, settings: Any, media_on_disk: Any) -> Any:
+    """A throwaway demo PKI: the leader `ld` and the seal of Sở Công Thương can sign."""
+    from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
+
+    settings.USE_DEMO_PKI = True
+    settings.MOTCUA_DEMO_PKI_DIR = tmp_path / "pki"
+    settings.MOTCUA_DEMO_PKI_PASSPHRASE = "test-passphrase"
+    trade = world["agencies"]["trade"]
+    pki = demo_pki_ensure(
+        directory=tmp_path / "pki",
+        people=[("LD", trade.name)],
+        agencies=[trade.name],
+        passphrase="test-passphrase",
+    )
+    credential_set_pkcs12(user=world["users"]["ld"], path=str(pki.leaders["LD"]), demo=True)
+    credential_set_pkcs12(agency=trade, path=str(pki.seals[trade.name]), demo=True)
+    return pki

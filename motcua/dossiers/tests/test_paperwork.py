@@ -9,8 +9,6 @@ import unicodedata
 import pytest
 
 from motcua.documents.api import (
-    credential_set_pkcs12,
-    demo_pki_ensure,
     render_form,
     trust_roots_from_settings,
     verify_pdf,
@@ -101,28 +99,10 @@ def test_receipt_is_rendered_after_commit_with_the_dossiers_data(
 
 
 def test_approval_signs_the_result_with_leader_and_seal(
-    world, receive, tmp_path, settings, django_capture_on_commit_callbacks
+    world, receive, demo_signing, django_capture_on_commit_callbacks
 ):
     u = world["users"]
-    settings.USE_DEMO_PKI = True
-    settings.MOTCUA_DEMO_PKI_DIR = tmp_path / "pki"
-    settings.MOTCUA_DEMO_PKI_PASSPHRASE = "test-passphrase"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
     trade = world["agencies"]["trade"]
-    pki = demo_pki_ensure(
-        directory=tmp_path / "pki",
-        people=[("LD", trade.name)],
-        agencies=[trade.name],
-        passphrase="test-passphrase",
-    )
-    credential_set_pkcs12(user=u["ld"], path=str(pki.leaders["LD"]), demo=True)
-    credential_set_pkcs12(agency=trade, path=str(pki.seals[trade.name]), demo=True)
     d = receive(at(2026, 3, 2, 9, 0))
     # A real PDF as the result: render any form.
     result_pdf = render_form(

@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure, render_form
+from motcua.documents.api import render_form
 from motcua.documents.data import FormKind
 from motcua.dossiers.api import form_data
 from motcua.dossiers.data import UploadedFile
-from motcua.dossiers.tests.conftest import act, at, receive, world  # noqa: F401
+from motcua.dossiers.tests.conftest import (  # noqa: F401
+    act,
+    at,
+    demo_signing,
+    media_on_disk,
+    receive,
+    world,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,26 +29,8 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def signed(world, receive, tmp_path, settings, django_capture_on_commit_callbacks):  # noqa: F811
+def signed(world, receive, demo_signing, django_capture_on_commit_callbacks):  # noqa: F811
     u = world["users"]
-    settings.USE_DEMO_PKI = True
-    settings.MOTCUA_DEMO_PKI_DIR = tmp_path / "pki"
-    settings.MOTCUA_DEMO_PKI_PASSPHRASE = "test-passphrase"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    trade = world["agencies"]["trade"]
-    pki = demo_pki_ensure(
-        directory=tmp_path / "pki",
-        people=[("LD", trade.name)],
-        agencies=[],
-        passphrase="test-passphrase",
-    )
-    credential_set_pkcs12(user=u["ld"], path=str(pki.leaders["LD"]), demo=True)
     d = receive(at(2026, 3, 2, 9, 0))
     pdf = render_form(kind=FormKind.RECEIPT, data=form_data(dossier=d, kind="receipt"))  # noqa
     act(d, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
