@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User, agency_get_by_code, user_roles
+from motcua.accounts.api import Agency, User, agency_get_by_code
 from motcua.accounts.data import AgencyKind, Role
 from motcua.catalog.api import ProcedureVersion, procedure_get_current
 from motcua.core import clock
@@ -83,8 +83,14 @@ def _validate_applicant(applicant: ApplicantData) -> dict[str, list[str]]:
 
 
 def _desk_agencies(actor: User) -> list[Agency]:
-    ids = [a for r, a in user_roles(user=actor) if r == Role.DESK_OFFICER and a is not None]
-    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+    """The desks where the actor is a desk officer (one query)."""
+    return list(
+        Agency.objects.filter(
+            role_assignments__user=actor, role_assignments__role=Role.DESK_OFFICER.value
+        )
+        .distinct()
+        .order_by("code")
+    )
 
 
 def _resolve_receiving(actor: User | None, code: str | None, version: ProcedureVersion) -> Agency:
@@ -240,8 +246,9 @@ def _instantiate_steps(
     return DossierStep.objects.bulk_create(steps)
 
 
-def _clock_fields(dossier: Dossier, *, received_at: dt.datetime) -> None:
-    """Give the code, the received time and the appointment (before the row is written)."""
+def _clock_fields(dossier: Dossier, *, received_at: dt.datetime) -> Any:
+    """Give the code, the received time and the appointment (before the row is written).
+    Returns the working calendar used, for the steps."""
     cal = deadlines.calendar()
     version = dossier.procedure_version
     dossier.received_at = received_at
@@ -253,11 +260,12 @@ def _clock_fields(dossier: Dossier, *, received_at: dt.datetime) -> None:
         start=received_at, amount=version.processing_amount, unit=version.processing_unit, cal=cal
     )
     dossier.original_appointment_at = dossier.appointment_at
+    return cal
 
 
-def _start_steps(dossier: Dossier, *, actor: User | None) -> None:
+def _start_steps(dossier: Dossier, *, actor: User | None, cal: Any = None) -> None:
     """Instantiate the version's steps, the first (the desk's intake) started and assigned."""
-    cal = deadlines.calendar()
+    cal = cal or deadlines.calendar()
     assert dossier.received_at is not None
     _instantiate_steps(
         dossier,
@@ -273,8 +281,8 @@ def _start_steps(dossier: Dossier, *, actor: User | None) -> None:
 
 def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | None) -> None:
     """Code, appointment and steps for a dossier row that already exists."""
-    _clock_fields(dossier, received_at=received_at)
-    _start_steps(dossier, actor=actor)
+    cal = _clock_fields(dossier, received_at=received_at)
+    _start_steps(dossier, actor=actor, cal=cal)
 
 
 @transaction.atomic
@@ -371,10 +379,10 @@ def dossier_intake(
         created_by=actor,
     )
     if decision == "accept":
-        _clock_fields(dossier, received_at=now)
+        cal = _clock_fields(dossier, received_at=now)
     dossier.save()
     if decision == "accept":
-        _start_steps(dossier, actor=actor)
+        _start_steps(dossier, actor=actor, cal=cal)
     _store_files(dossier, files, "attachment", actor)
     dossier_event_record(
         dossier=dossier,
