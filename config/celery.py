@@ -15,4 +15,6 @@ app.autodiscover_tasks()
 # runs the same schedule eagerly.
 app.conf.beat_schedule = {
     "dossiers.deadline_sweep": {"task": "dossiers.deadline_sweep", "schedule": 15 * 60.0},
+    "payments.expire_stale": {"task": "payments.expire_stale", "schedule": 5 * 60.0},
+    "notifications.resend_stale": {"task": "notifications.resend_stale", "schedule": 10 * 60.0},
 }

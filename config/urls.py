@@ -16,6 +16,9 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include(api_urlpatterns)),
     path("desk/", include("motcua.desk.urls")),
+    path(
+        "sandbox-gateway/", include("motcua.payments.sandbox")
+    ),  # 404 unless MOTCUA_PAYMENT_SANDBOX
     path("", include("motcua.portal.urls")),
 ]
 

@@ -793,6 +793,23 @@ def report(b: Build, total_source: int) -> None:
         print(f"  {r}")
 
 
+ONLINE_FORMS = ROOT / "motcua" / "catalog" / "demo" / "online_forms.json"
+
+
+def apply_online_forms(procedures: list[dict[str, Any]]) -> None:
+    """Merge the curated demo overlay (online_forms.json): the online form fields of a few
+    procedures and an online level the source leaves empty (with a note saying so)."""
+    overlay = json.loads(ONLINE_FORMS.read_text(encoding="utf-8"))
+    by_code = {p["code"]: p for p in procedures}
+    for code, level in overlay.get("online_level", {}).items():
+        p = by_code[code]  # a KeyError stops the script when the source changed
+        if p["online_level"] is None:
+            p["online_level"] = level["value"]
+            p["notes"] = (p["notes"] + " " + level["note"]).strip()
+    for code, fields in overlay.get("form_fields", {}).items():
+        by_code[code]["form_fields"] = fields
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
@@ -804,6 +821,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     source = json.loads(args.source.read_text(encoding="utf-8"))
     b = build(source)
+    apply_online_forms(b.procedures)
     content = render(b.procedures)
     errors = check(json.loads(content)["procedures"])
     report(b, len(source["procedures"]))

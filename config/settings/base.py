@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.documents",
     "motcua.dossiers",
+    "motcua.payments",
+    "motcua.notifications",
+    "motcua.feedback",
     "motcua.portal",
     "motcua.desk",
     "motcua.rest",
@@ -195,3 +198,104 @@ LOGGING = {
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Outgoing SMS: console | file | locmem | dotted path of a vendor backend (integrations/sms.py).
+MOTCUA_SMS_BACKEND = env.str("MOTCUA_SMS_BACKEND", "console")
+MOTCUA_SMS_FILE_PATH = Path(env.str("MOTCUA_SMS_FILE_PATH", str(VAR_DIR / "sms" / "outbox.jsonl")))
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "motcua <no-reply@motcua.local>")
+
+# --- Malware scan of uploads (motcua/integrations/scanning.py, docs/adr/0013) -----------------
+# none | clamd. "none" (nothing is scanned) only so the embedded demo needs no daemon;
+# production MUST use "clamd" (production.py defaults to it). Scans fail closed: a configured
+# scanner that cannot be reached makes the upload be refused.
+MOTCUA_MALWARE_SCANNER = env.str("MOTCUA_MALWARE_SCANNER", "none")
+# clamd's unix socket (Debian: /run/clamav/clamd.ctl); when empty, TCP to HOST:PORT.
+MOTCUA_CLAMD_SOCKET = env.str("MOTCUA_CLAMD_SOCKET", "")
+MOTCUA_CLAMD_HOST = env.str("MOTCUA_CLAMD_HOST", "127.0.0.1")
+MOTCUA_CLAMD_PORT = env.int("MOTCUA_CLAMD_PORT", 3310)
+# Seconds for connecting and for each read or write on the socket.
+MOTCUA_CLAMD_TIMEOUT = env.float("MOTCUA_CLAMD_TIMEOUT", 30.0)
+# Largest file sent to clamd; must not exceed clamd.conf's StreamMaxLength (Debian: 25M) and
+# must be at least the largest upload accepted (10 MB), else those uploads are refused.
+MOTCUA_CLAMD_STREAM_MAX_BYTES = env.int("MOTCUA_CLAMD_STREAM_MAX_BYTES", 25 * 1024 * 1024)
+# --- end malware scan ---------------------------------------------------------------------------
+
+# --- Citizen accounts and national e-ID sign-in (accounts; docs/adr/0010) -------------------
+# Verification codes (6 digits) sent by e-mail or SMS.
+MOTCUA_VERIFICATION_CODE_TTL_MINUTES = env.int("MOTCUA_VERIFICATION_CODE_TTL_MINUTES", 15)
+MOTCUA_VERIFICATION_MAX_ATTEMPTS = env.int("MOTCUA_VERIFICATION_MAX_ATTEMPTS", 5)
+# A new code at most every N seconds, and at most M an hour, per account and channel.
+MOTCUA_VERIFICATION_RESEND_SECONDS = env.int("MOTCUA_VERIFICATION_RESEND_SECONDS", 60)
+MOTCUA_VERIFICATION_MAX_PER_HOUR = env.int("MOTCUA_VERIFICATION_MAX_PER_HOUR", 5)
+# Password guessing: after N failures for one account from one address within the window,
+# sign-in is refused until the window has passed.
+MOTCUA_LOGIN_MAX_FAILURES = env.int("MOTCUA_LOGIN_MAX_FAILURES", 5)
+MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES = env.int("MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Password-reset links expire after this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", 60 * 60)
+# OpenID Connect sign-in with the national e-ID (VNeID-style). Empty issuer: the button is
+# hidden. The issuer's /.well-known/openid-configuration is read on first use.
+MOTCUA_OIDC_ISSUER = env.str("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_CLIENT_ID = env.str("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = env.str("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = env.str("MOTCUA_OIDC_SCOPES", "openid profile phone email")
+# client_secret_basic | client_secret_post
+MOTCUA_OIDC_TOKEN_AUTH_METHOD = env.str("MOTCUA_OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+MOTCUA_OIDC_ID_TOKEN_ALGORITHMS = env.list("MOTCUA_OIDC_ID_TOKEN_ALGORITHMS", ["RS256"])
+# Also read the userinfo endpoint (claims there fill what the id_token lacks).
+MOTCUA_OIDC_USE_USERINFO = env.bool("MOTCUA_OIDC_USE_USERINFO", True)
+MOTCUA_OIDC_TIMEOUT = env.float("MOTCUA_OIDC_TIMEOUT", 10.0)
+MOTCUA_OIDC_PROVIDER_NAME = env.str("MOTCUA_OIDC_PROVIDER_NAME", "VNeID")
+# Which claim holds what (JSON). The VNeID claim names are UNCONFIRMED: set them from the
+# provider's integration documents. "address" may name an object with a "formatted" member.
+MOTCUA_OIDC_CLAIMS = env.json(
+    "MOTCUA_OIDC_CLAIMS",
+    {
+        "full_name": "name",
+        "id_number": "id_number",
+        "date_of_birth": "birthdate",
+        "phone": "phone_number",
+        "email": "email",
+        "address": "address",
+    },
+)
+# --- end citizen accounts -------------------------------------------------------------------
+
+# --- Payments (motcua/payments, docs/adr/0011-payments.md) -----------------------------------
+# The gateway used for online fee payment ("sandbox" is the only one shipped: it speaks the
+# VNPay 2.1.0-style protocol). Merchant code, HMAC secret and payment page URL come from the
+# environment; production has no defaults (the gateway refuses to work without a secret).
+MOTCUA_PAYMENT_GATEWAY = env.str("MOTCUA_PAYMENT_GATEWAY", "sandbox")
+MOTCUA_PAYMENT_TMN_CODE = env.str("MOTCUA_PAYMENT_TMN_CODE", "")
+MOTCUA_PAYMENT_HASH_SECRET = env.str("MOTCUA_PAYMENT_HASH_SECRET", "")
+# Where the payer's browser is sent. The default is the built-in sandbox "bank" pages.
+MOTCUA_PAYMENT_GATEWAY_URL = env.str("MOTCUA_PAYMENT_GATEWAY_URL", "/sandbox-gateway/pay/")
+# Minutes an initiated payment stays payable (vnp_ExpireDate).
+MOTCUA_PAYMENT_EXPIRE_MINUTES = env.int("MOTCUA_PAYMENT_EXPIRE_MINUTES", 15)
+# The sandbox gateway's own pages at /sandbox-gateway/ (off unless a settings file turns it on).
+MOTCUA_PAYMENT_SANDBOX = env.bool("MOTCUA_PAYMENT_SANDBOX", False)
+# How the sandbox delivers its server-to-server IPN: "inprocess" (calls the IPN handler
+# directly: works under any server, including one gunicorn worker) or "http" (a real HTTP GET
+# to MOTCUA_PUBLIC_URL + the IPN path, like the vendor does).
+MOTCUA_PAYMENT_SANDBOX_IPN = env.str("MOTCUA_PAYMENT_SANDBOX_IPN", "inprocess")
+# --- end payments ---
+
+# --- Notifications and satisfaction ratings (motcua/notifications, motcua/feedback, ADR 0012) --
+# Language of e-mail/SMS/portal notifications (Vietnamese by default).
+MOTCUA_NOTIFICATION_LANGUAGE = env.str("MOTCUA_NOTIFICATION_LANGUAGE", "vi")
+# SMS without diacritics: Vietnamese gateways bill 160-character messages only for plain ASCII.
+MOTCUA_SMS_UNACCENTED = env.bool("MOTCUA_SMS_UNACCENTED", True)
+# Public tracking: the last N digits of the applicant's phone work as second factor (0 = off).
+MOTCUA_TRACK_PHONE_DIGITS = env.int("MOTCUA_TRACK_PHONE_DIGITS", 4)
+# Satisfaction: the answer scale (value, label) and the lowest answer counted as satisfied are
+# UNCONFIRMED for the online form (domain.md §8): None = 1 "Rất không hài lòng" … 5 "Rất hài
+# lòng", satisfied = 4 or 5. An agency's month is shown to officers only from N ratings.
+MOTCUA_RATING_SCALE = None
+MOTCUA_RATING_SATISFIED_MIN = env.int("MOTCUA_RATING_SATISFIED_MIN", 4)
+MOTCUA_RATING_MIN_COUNT = env.int("MOTCUA_RATING_MIN_COUNT", 5)
+# --- end notifications and ratings ---
+
+# Per-process caches of reference data (procedure versions, the working calendar) ask the
+# database whether they are still fresh at most this often (core/recheck.py, ADR 0014).
+MOTCUA_REFERENCE_RECHECK_SECONDS = env.float("MOTCUA_REFERENCE_RECHECK_SECONDS", 2.0)

@@ -18,3 +18,18 @@ if not env.str("DJANGO_SECRET_KEY", ""):
 
 # The embedded demo signs results with the demo PKI (never in production).
 USE_DEMO_PKI = env.bool("USE_DEMO_PKI", True)
+
+# The demo writes SMS and e-mail to files under var/ so they can be read.
+MOTCUA_SMS_BACKEND = "file"
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- Payments: the sandbox gateway, with a merchant secret derived from SECRET_KEY (no literal
+# secret; set MOTCUA_PAYMENT_HASH_SECRET to use a vendor's sandbox instead) ---
+MOTCUA_PAYMENT_SANDBOX = env.bool("MOTCUA_PAYMENT_SANDBOX", True)
+MOTCUA_PAYMENT_TMN_CODE = env.str("MOTCUA_PAYMENT_TMN_CODE", "") or "MOTCUA01"
+MOTCUA_PAYMENT_HASH_SECRET = (
+    env.str("MOTCUA_PAYMENT_HASH_SECRET", "")
+    or __import__("hashlib").sha256(("motcua-payment-sandbox:" + SECRET_KEY).encode()).hexdigest()
+)
+# --- end payments ---

@@ -10,3 +10,6 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # required
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 0)
+
+# Malware scan of uploads: production scans with clamd unless told otherwise (docs/adr/0013).
+MOTCUA_MALWARE_SCANNER = env.str("MOTCUA_MALWARE_SCANNER", "clamd")

@@ -12,3 +12,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+MOTCUA_SMS_BACKEND = "locmem"
+# Malware scan: off unless a test points it at its own clamd (integrations/tests/conftest.py).
+MOTCUA_MALWARE_SCANNER = "none"
+
+# --- Payments: the sandbox gateway, with a merchant secret derived from SECRET_KEY (no literal
+# secret; set MOTCUA_PAYMENT_HASH_SECRET to use a vendor's sandbox instead) ---
+MOTCUA_PAYMENT_SANDBOX = env.bool("MOTCUA_PAYMENT_SANDBOX", True)
+MOTCUA_PAYMENT_TMN_CODE = env.str("MOTCUA_PAYMENT_TMN_CODE", "") or "MOTCUA01"
+MOTCUA_PAYMENT_HASH_SECRET = (
+    env.str("MOTCUA_PAYMENT_HASH_SECRET", "")
+    or __import__("hashlib").sha256(("motcua-payment-sandbox:" + SECRET_KEY).encode()).hexdigest()
+)
+# --- end payments ---
+MOTCUA_REFERENCE_RECHECK_SECONDS = 0.0

@@ -1,11 +1,18 @@
 """Public Python API of the accounts app. Other apps import only this module and data.py."""
 
-from motcua.accounts.models import Agency, ApiToken, RoleAssignment, User
+from typing import Any
+
+from motcua.accounts import selectors as _selectors
+from motcua.accounts.models import Agency, ApiToken, CitizenProfile, RoleAssignment, User
+from motcua.accounts.oidc import OidcError, OidcStart, oidc_enabled, oidc_finish, oidc_start
 from motcua.accounts.permissions import roles_required, signed_in
 from motcua.accounts.province_import import commune_choices, province_import
 from motcua.accounts.selectors import (
     agency_get_by_code,
     agency_list,
+    agency_where_desk_officer,
+    citizen_profile_get,
+    password_reset_users,
     user_agency_ids,
     user_has_any_role,
     user_roles,
@@ -14,15 +21,43 @@ from motcua.accounts.services import (
     agency_upsert,
     api_token_authenticate,
     api_token_issue,
+    citizen_authenticate,
+    citizen_profile_import,
+    citizen_profile_update,
+    citizen_sign_in_oidc,
+    citizen_sign_up,
+    citizen_verify_contact,
+    password_reset_code_send,
+    password_reset_with_code,
     role_grant,
+    verification_code_send,
 )
 
 __all__ = [
     "Agency",
     "ApiToken",
+    "CitizenProfile",
+    "OidcError",
+    "OidcStart",
+    "applicant_prefill",
+    "citizen_authenticate",
+    "citizen_is_verified",
+    "citizen_oidc_sign_in",
+    "citizen_profile_get",
+    "citizen_profile_import",
+    "citizen_profile_update",
+    "citizen_sign_up",
+    "citizen_verify_contact",
+    "oidc_enabled",
+    "oidc_start",
+    "password_reset_code_send",
+    "password_reset_users",
+    "password_reset_with_code",
+    "verification_code_send",
     "RoleAssignment",
     "User",
     "agency_get_by_code",
+    "agency_where_desk_officer",
     "agency_list",
     "agency_upsert",
     "commune_choices",
@@ -36,3 +71,70 @@ __all__ = [
     "user_has_any_role",
     "user_roles",
 ]
+
+
+def citizen_is_verified(user: Any) -> bool:
+    """Whether this user may submit dossiers online: signed in, active, and either reached one
+    of their contacts (email or phone) with a code or signed in with the national e-ID.
+
+    Read-only; safe to call on anonymous users (False)."""
+    return _selectors.citizen_is_verified(user=user)
+
+
+def applicant_prefill(user: Any) -> dict[str, str]:
+    """Initial values for the applicant part of a dossier form, from the user's profile.
+
+    Keys among: kind ("person" | "organisation"), full_name, id_number, date_of_birth
+    (yyyy-mm-dd), phone, email, address, commune_code (as a string), name, tax_code,
+    representative. Empty values are left out; an anonymous user gets {}. A person's profile
+    gives full_name / id_number / date_of_birth; an organisation's gives name / tax_code /
+    representative."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    profile = _selectors.citizen_profile_get(user=user)
+    kind = profile.kind if profile is not None else "person"
+    values: dict[str, str] = {
+        "kind": kind,
+        "phone": user.phone or "",
+        "email": user.email or "",
+    }
+    if kind == "organisation" and profile is not None:
+        values |= {
+            "name": profile.organisation_name,
+            "tax_code": profile.tax_code,
+            "representative": profile.representative or user.full_name or "",
+        }
+    else:
+        values["full_name"] = user.full_name or ""
+        if profile is not None:
+            values["id_number"] = profile.id_number
+            if profile.date_of_birth is not None:
+                values["date_of_birth"] = profile.date_of_birth.isoformat()
+    if profile is not None:
+        values["address"] = profile.address
+        if profile.commune_code is not None:
+            values["commune_code"] = str(profile.commune_code)
+    return {k: v for k, v in values.items() if v}
+
+
+def citizen_oidc_sign_in(
+    *,
+    params: Any,
+    expected_state: str,
+    nonce: str,
+    code_verifier: str,
+    redirect_uri: str,
+) -> User:
+    """Finish a national e-ID sign-in: check the provider's answer (state, code exchange with
+    PKCE, id_token signature and nonce) and return the linked account, created on first
+    sign-in (verified). Raises OidcError with a user-facing message."""
+    identity = oidc_finish(
+        params=params,
+        expected_state=expected_state,
+        nonce=nonce,
+        code_verifier=code_verifier,
+        redirect_uri=redirect_uri,
+    )
+    return citizen_sign_in_oidc(
+        issuer=identity.issuer, subject=identity.subject, claims=identity.claims
+    )

@@ -176,3 +176,93 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+APPLICANT_KIND_CHOICES = [
+    ("person", _("Person")),
+    ("organisation", _("Organisation or business")),
+]
+
+
+class CitizenProfile(BaseModel):
+    """What a citizen or business keeps in their portal account: identity, address and the
+    proof that they reached one of their contacts (or signed in with the national e-ID).
+
+    Forms of new dossiers are prefilled from it (`api.applicant_prefill`)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="citizen_profile")
+    kind = models.CharField(
+        _("applicant kind"), max_length=12, choices=APPLICANT_KIND_CHOICES, default="person"
+    )
+    id_number = models.CharField(_("personal ID number"), max_length=12, blank=True, db_index=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    commune_code = models.PositiveIntegerField(_("commune"), null=True, blank=True)
+    organisation_name = models.CharField(_("organisation name"), max_length=255, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True, db_index=True)
+    representative = models.CharField(_("legal representative"), max_length=255, blank=True)
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    # Signed in with the national e-ID (OpenID Connect): the identity provider vouches for it.
+    identity_verified_at = models.DateTimeField(_("e-ID verified at"), null=True, blank=True)
+    oidc_issuer = models.CharField(_("e-ID issuer"), max_length=255, blank=True)
+    oidc_subject = models.CharField(_("e-ID subject"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen profile")
+        verbose_name_plural = _("citizen profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="citizen_oidc_identity_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organisation"]), name="citizen_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_verified(self) -> bool:
+        return bool(self.email_verified_at or self.phone_verified_at or self.identity_verified_at)
+
+
+VERIFICATION_CHANNEL_CHOICES = [("email", _("Email")), ("phone", _("Phone"))]
+VERIFICATION_PURPOSE_CHOICES = [
+    ("verify", _("Verify a contact")),
+    ("reset", _("Reset the password")),
+]
+
+
+class VerificationCode(BaseModel):
+    """A 6-digit code sent to an email address or a phone. Only its keyed hash is stored.
+
+    A code expires, allows a few attempts, and is used once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(max_length=8, choices=VERIFICATION_CHANNEL_CHOICES)
+    purpose = models.CharField(max_length=8, choices=VERIFICATION_PURPOSE_CHOICES)
+    destination = models.CharField(max_length=254)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        indexes = [models.Index(fields=["user", "purpose", "channel", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["email", "phone"]), name="verification_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=["verify", "reset"]), name="verification_purpose_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose} {self.channel}"

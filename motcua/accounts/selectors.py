@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from vietnam_provinces import Ward
 
 from motcua.accounts.data import Role
-from motcua.accounts.models import Agency, RoleAssignment, User
+from motcua.accounts.models import Agency, CitizenProfile, RoleAssignment, User
+from motcua.accounts.validators import phone_normalize
 
 
 def agency_list(*, on: datetime.date | None = None, kind: str | None = None) -> QuerySet[Agency]:
@@ -20,6 +24,26 @@ def agency_list(*, on: datetime.date | None = None, kind: str | None = None) -> 
 
 def agency_get_by_code(*, code: str) -> Agency | None:
     return Agency.objects.filter(code=code).first()
+
+
+_AGENCY_FIELDS = list(Agency._meta.concrete_fields)
+# Our own models' table and column names, not input.
+_DESK_SQL = "SELECT {cols} FROM {agency} a WHERE a.code = %s AND EXISTS (SELECT 1 FROM {roles} r WHERE r.agency_id = a.id AND r.user_id = %s AND r.role = %s)".format(  # noqa: E501, S608
+    cols=", ".join(f"a.{f.column}" for f in _AGENCY_FIELDS),
+    agency=Agency._meta.db_table,
+    roles=RoleAssignment._meta.db_table,
+)
+
+
+def agency_where_desk_officer(*, user: User, code: str) -> Agency | None:
+    """The agency with this code if `user` is a desk officer there, else None. On the path of
+    every intake: one statement, no queryset compilation."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DESK_SQL, [code, user.pk, Role.DESK_OFFICER.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Agency.from_db(connection.alias, [f.attname for f in _AGENCY_FIELDS], list(row))
 
 
 def user_roles(*, user: User) -> set[tuple[str, int | None]]:
@@ -53,3 +77,76 @@ def user_agency_ids(*, user: User, roles: frozenset[Role] | set[Role]) -> set[in
         frontier = children - ids
         ids |= children
     return ids
+
+
+# --- citizen accounts -------------------------------------------------------------------------
+
+
+def citizen_profile_get(*, user: User) -> CitizenProfile | None:
+    """The citizen profile of a signed-in user, or None (officers, anonymous users)."""
+    if not user.is_authenticated:
+        return None
+    return CitizenProfile.objects.filter(user_id=user.pk).first()
+
+
+def citizen_is_verified(*, user: User) -> bool:
+    """Whether the user reached one of their contacts with a code, or signed in with the
+    national e-ID. Anonymous and inactive users are never verified."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    profile = citizen_profile_get(user=user)
+    return profile is not None and profile.is_verified
+
+
+def user_find_by_contact(*, contact: str) -> User | None:
+    """The one active user with this email address (any case) or mobile number, or None when
+    there is none or more than one."""
+    contact = (contact or "").strip()
+    if not contact:
+        return None
+    if "@" in contact:
+        users = list(User.objects.filter(email__iexact=contact, is_active=True)[:2])
+    else:
+        phone = phone_normalize(contact)
+        if phone is None:
+            return None
+        users = list(User.objects.filter(phone=phone, is_active=True)[:2])
+    return users[0] if len(users) == 1 else None
+
+
+def contact_taken(*, email: str = "", phone: str = "", exclude_user_id: int | None = None) -> bool:
+    """Whether another account already uses this email address or mobile number."""
+    qs = User.objects.all()
+    if exclude_user_id is not None:
+        qs = qs.exclude(pk=exclude_user_id)
+    if email and qs.filter(email__iexact=email).exists():
+        return True
+    return bool(phone) and qs.filter(phone=phone).exists()
+
+
+def citizen_find_by_oidc(*, issuer: str, subject: str) -> User | None:
+    profile = (
+        CitizenProfile.objects.select_related("user")
+        .filter(oidc_issuer=issuer, oidc_subject=subject)
+        .first()
+    )
+    return profile.user if profile else None
+
+
+@functools.cache
+def commune_codes(*, province_code: int) -> frozenset[int]:
+    """National codes of the province's communes (vietnam-provinces, 2025 data)."""
+    return frozenset(int(w.code) for w in Ward.iter_all() if int(w.province_code) == province_code)
+
+
+def password_reset_users(*, email: str) -> list[User]:
+    """Active users a password-reset link may be sent to for this email address: those with a
+    password, and, for citizens, only when the address was verified."""
+    return [
+        u
+        for u in User.objects.filter(email__iexact=email, is_active=True).select_related(
+            "citizen_profile"
+        )
+        if u.has_usable_password()
+        and (not hasattr(u, "citizen_profile") or u.citizen_profile.email_verified_at is not None)
+    ]

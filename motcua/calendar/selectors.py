@@ -14,9 +14,11 @@ from django.utils.dates import WEEKDAYS
 from motcua.calendar.data import CalendarDayKind, DayInfo
 from motcua.calendar.engine import WorkingCalendar, parse_sessions, parse_time
 from motcua.calendar.models import CalendarDay
+from motcua.core.recheck import Recheck
 
 _lock = threading.Lock()
-_cached: tuple[Hashable, WorkingCalendar] | None = None
+_cached: tuple[tuple[Hashable, Hashable], WorkingCalendar] | None = None
+_recheck = Recheck()
 
 
 def _settings_key() -> tuple[Hashable, ...]:
@@ -65,12 +67,17 @@ def _build(settings_key: tuple[Hashable, ...]) -> WorkingCalendar:
 def working_calendar_get() -> WorkingCalendar:
     """The working calendar of the settings and the CalendarDay rows.
 
-    Cached per process; every call checks a one-query fingerprint of the table (row count,
-    latest updated_at, sum of ids), so a change made by another process, including a
-    deleted row, is seen on the next call. Services also clear the cache directly."""
+    Cached per process; a one-query fingerprint of the table (row count, latest updated_at,
+    sum of ids) tells whether it changed, so a change made by another process, including a
+    deleted row, is seen at the next check — at most every MOTCUA_REFERENCE_RECHECK_SECONDS
+    (core/recheck.py). Services also clear the cache directly."""
     global _cached
-    key = (_settings_key(), _rows_fingerprint())
+    settings_key = _settings_key()
     cached = _cached
+    if cached is not None and cached[0][0] == settings_key and _recheck.fresh("calendar"):
+        return cached[1]
+    key = (settings_key, _rows_fingerprint())
+    _recheck.checked("calendar")
     if cached is not None and cached[0] == key:
         return cached[1]
     calendar = _build(key[0])
@@ -84,6 +91,7 @@ def working_calendar_cache_clear() -> None:
     global _cached
     with _lock:
         _cached = None
+    _recheck.clear()
 
 
 def calendar_days(*, start: dt.date, end: dt.date) -> list[DayInfo]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from motcua.catalog import exchange
+from motcua.catalog.formfields import form_data_clean, form_data_display, parse_date
 from motcua.catalog.models import (
     APPLICANT_KIND_LABELS,
     Fee,
@@ -57,6 +58,9 @@ __all__ = [
     "catalog_export",
     "catalog_import",
     "field_list_with_counts",
+    "form_data_clean",
+    "form_data_display",
+    "parse_date",
     "procedure_draft_save",
     "procedure_draft_start",
     "procedure_get_current",

@@ -111,6 +111,49 @@ class StepSpec:
     budget_hours: Decimal
 
 
+class FormFieldType(enum.StrEnum):
+    """The kinds of procedure-specific fields an online form may ask (docs/catalog-format.md)."""
+
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    DATE = "date"
+    NUMBER = "number"
+    CHOICE = "choice"
+    CHECKBOX = "checkbox"
+
+
+FORM_FIELD_NAME_MAX = 40
+FORM_FIELDS_MAX = 40
+FORM_TEXT_DEFAULT_MAX = 255
+FORM_TEXTAREA_DEFAULT_MAX = 2000
+FORM_TEXT_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class FormFieldSpec:
+    """One procedure-specific field of the online form (e.g. the child's name at a birth
+    registration). `name` is the key of the value in the dossier's form_data."""
+
+    name: str
+    label: str
+    type: str = FormFieldType.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    help: str = ""
+
+    def as_raw(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "choices": list(self.choices),
+            "max_length": self.max_length,
+            "help": self.help,
+        }
+
+
 @dataclass(frozen=True)
 class ProcedureSpec:
     """A validated procedure as read from an import file or a form."""
@@ -135,5 +178,6 @@ class ProcedureSpec:
     applicant_kinds: tuple[str, ...] = (ApplicantKind.PERSON, ApplicantKind.ORGANISATION)
     restart_on_supplement: bool = True
     steps: tuple[StepSpec, ...] = ()
+    form_fields: tuple[FormFieldSpec, ...] = ()
     source: str = ""
     notes: str = ""

@@ -53,8 +53,11 @@ PROC_COLUMNS = [
 DOC_COLUMNS = ["code", "name", "originals", "copies", "requirement", "condition", "template_url"]
 FEE_COLUMNS = ["code", "name", "kind", "amount_vnd", "case"]
 STEP_COLUMNS = ["code", "kind", "title", "role", "agency", "budget_hours"]
+# Optional sheet: a workbook without it declares no online form fields.
+FORM_FIELD_COLUMNS = ["code", "name", "label", "type", "required", "choices", "max_length", "help"]
+CHILD_SHEETS = ("documents", "fees", "steps", "form_fields")
 
-_PATH = re.compile(r"^(?P<list>\w+)\[(?P<i>\d+)\](?:\.(?P<key>\w+))?$")
+_PATH = re.compile(r"^(?P<list>\w+)\[(?P<i>\d+)\](?:\.(?P<key>\w+))?(?:\[\d+\])?$")
 _PROC_KEY = {
     "processing_time.amount": "amount",
     "processing_time.unit": "unit",
@@ -168,7 +171,12 @@ def _read_excel(content: bytes) -> list[Row]:
         raise ValidationFailed(msg, code="bad_xlsx", field_errors={"file": [msg]}) from exc
     procs = _read_sheet(wb, "procedures", PROC_COLUMNS)
     children: dict[str, dict[str, list[tuple[int, dict[str, Any]]]]] = {}
-    for sheet, cols in (("documents", DOC_COLUMNS), ("fees", FEE_COLUMNS), ("steps", STEP_COLUMNS)):
+    for sheet, cols in (
+        ("documents", DOC_COLUMNS),
+        ("fees", FEE_COLUMNS),
+        ("steps", STEP_COLUMNS),
+        ("form_fields", FORM_FIELD_COLUMNS),
+    ):
         for number, rec in _read_sheet(wb, sheet, cols):
             children.setdefault(str(rec.get("code") or ""), {}).setdefault(sheet, []).append(
                 (number, rec)
@@ -207,11 +215,14 @@ def _read_excel(content: bytes) -> list[Row]:
             "steps": [
                 {k: v for k, v in r.items() if k != "code"} for _n, r in kids.get("steps", [])
             ],
+            "form_fields": [
+                {k: v for k, v in r.items() if k != "code"} for _n, r in kids.get("form_fields", [])
+            ],
         }
 
         def locate(path: str, number: int = number, kids: Any = kids) -> str:
             match = _PATH.match(path)
-            if match and match.group("list") in ("documents", "fees", "steps"):
+            if match and match.group("list") in CHILD_SHEETS:
                 sheet = match.group("list")
                 i = int(match.group("i"))
                 sheet_rows = kids.get(sheet, [])
@@ -250,6 +261,7 @@ def write_excel(rows: list[dict[str, Any]]) -> bytes:
         "documents": (wb.create_sheet("documents"), DOC_COLUMNS),
         "fees": (wb.create_sheet("fees"), FEE_COLUMNS),
         "steps": (wb.create_sheet("steps"), STEP_COLUMNS),
+        "form_fields": (wb.create_sheet("form_fields"), FORM_FIELD_COLUMNS),
     }
     for sheet, cols in sheets.values():
         sheet.append(cols)
@@ -287,6 +299,14 @@ def write_excel(rows: list[dict[str, Any]]) -> bytes:
             sheets["fees"][0].append([r["code"]] + [f[c] for c in FEE_COLUMNS[1:]])
         for s in r["steps"]:
             sheets["steps"][0].append([r["code"]] + [s[c] for c in STEP_COLUMNS[1:]])
+        for f in r.get("form_fields") or []:
+            sheets["form_fields"][0].append(
+                [r["code"]]
+                + [
+                    "\n".join(f.get("choices") or []) if c == "choices" else f.get(c)
+                    for c in FORM_FIELD_COLUMNS[1:]
+                ]
+            )
     for sheet, _cols in sheets.values():
         for row in sheet.iter_rows(min_row=2):
             for cell in row:

@@ -147,6 +147,9 @@ class ProcedureVersion(BaseModel):
         _("online service level"), max_length=10, choices=ONLINE_CHOICES, blank=True
     )
     applicant_kinds = models.JSONField(_("who may apply"), default=list, blank=True)
+    # The procedure-specific fields of the online form (data.FormFieldSpec.as_raw() each),
+    # validated by specs.py; the values typed go to Dossier.form_data.
+    form_fields = models.JSONField(_("online form fields"), default=list, blank=True)
     restart_on_supplement = models.BooleanField(
         _("deadline restarts after a supplement"),
         default=True,

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from motcua.catalog.data import VersionStatus
 from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
+from motcua.core.recheck import Recheck
 from motcua.core.text import search_words
 
 
@@ -66,6 +67,7 @@ def version_to_raw(version: ProcedureVersion) -> dict[str, Any]:
             }
             for s in version.steps.all()
         ],
+        "form_fields": [dict(f) for f in version.form_fields or []],
         "source": version.source,
         "notes": version.notes,
     }
@@ -98,16 +100,34 @@ def procedure_search(
 
 _FROZEN: dict[tuple[int, Any], ProcedureVersion] = {}
 _FROZEN_MAX = 512
+# code → the (id, updated_at) of its current version at the last check (see core/recheck.py).
+_CURRENT_ROW: dict[str, tuple[int, Any] | None] = {}
+_recheck = Recheck()
+
+
+def procedure_cache_clear() -> None:
+    """Forget which version is current (publishing calls it; other processes see a new
+    version within MOTCUA_REFERENCE_RECHECK_SECONDS)."""
+    _CURRENT_ROW.clear()
+    _recheck.clear()
 
 
 def procedure_get_current(*, code: str) -> ProcedureVersion | None:
     """The current published version of a procedure, with everything a page shows.
 
     Published versions never change, so each process keeps them loaded (keyed by id and
-    updated_at, checked by one small query); callers get their own copy."""
+    updated_at, checked by one small query at most every MOTCUA_REFERENCE_RECHECK_SECONDS);
+    callers get their own copy."""
     import copy
 
-    row = _current().filter(procedure__code=code).values_list("id", "updated_at").first()
+    if code in _CURRENT_ROW and _recheck.fresh(code):
+        row = _CURRENT_ROW[code]
+    else:
+        row = _current().filter(procedure__code=code).values_list("id", "updated_at").first()
+        if len(_CURRENT_ROW) >= _FROZEN_MAX:
+            _CURRENT_ROW.clear()
+        _CURRENT_ROW[code] = row
+        _recheck.checked(code)
     if row is None:
         return None
     version = _FROZEN.get(row)

@@ -23,7 +23,7 @@ from motcua.catalog.models import (
     ProcessStep,
     RequiredDocument,
 )
-from motcua.catalog.selectors import version_to_raw
+from motcua.catalog.selectors import procedure_cache_clear, version_to_raw
 from motcua.catalog.specs import procedure_spec_parse
 from motcua.core.audit import audit_record
 from motcua.core.errors import Conflict, ValidationFailed
@@ -73,6 +73,7 @@ def _write_content(
     version.online_level = spec.online_level or ""
     version.applicant_kinds = list(spec.applicant_kinds)
     version.restart_on_supplement = spec.restart_on_supplement
+    version.form_fields = [f.as_raw() for f in spec.form_fields]
     version.source = spec.source
     version.notes = spec.notes
     version.save()
@@ -200,6 +201,8 @@ def procedure_publish(*, version: ProcedureVersion, actor: User | None) -> Proce
     version.search_text = _search_text(version)
     version.sort_key = fold(version.name)[:600]
     version.save()
+    procedure_cache_clear()
+    transaction.on_commit(procedure_cache_clear)
     audit_record(
         actor=actor,
         action="procedure.published",

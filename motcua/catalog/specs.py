@@ -14,11 +14,18 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.data import (
     ALL_COMMUNES,
+    FORM_FIELD_NAME_MAX,
+    FORM_FIELDS_MAX,
+    FORM_TEXT_DEFAULT_MAX,
+    FORM_TEXT_LIMIT,
+    FORM_TEXTAREA_DEFAULT_MAX,
     STEP_ROLES,
     ApplicantKind,
     DocumentSpec,
     FeeKind,
     FeeSpec,
+    FormFieldSpec,
+    FormFieldType,
     Level,
     OnlineLevel,
     ProcedureSpec,
@@ -31,6 +38,7 @@ from motcua.catalog.data import (
 )
 from motcua.core.text import nfc
 
+FORM_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 NATIONAL_CODE = re.compile(r"^[0-9]\.[0-9]{6}(\.[0-9A-Z]+)*$")
 PROVISIONAL_CODE = re.compile(r"^[A-Z]{2}\.[0-9]{6}$")
 
@@ -344,6 +352,8 @@ def procedure_spec_parse(
             % {"total": _fmt(total), "required": _fmt(required)},
         )
 
+    form_fields = _form_fields(raw, c)
+
     if c.errors:
         return None, c.errors
     return ProcedureSpec(
@@ -367,9 +377,95 @@ def procedure_spec_parse(
         applicant_kinds=tuple(applicant_kinds),
         restart_on_supplement=restart,
         steps=tuple(steps),
+        form_fields=tuple(form_fields),
         source=_text(raw, "source", c, path="source", required=False),
         notes=_text(raw, "notes", c, path="notes", required=False),
     ), {}
+
+
+def _form_fields(raw: Mapping[str, Any], c: _Collector) -> list[FormFieldSpec]:
+    """The procedure-specific fields of the online form: names unique, types known, choices
+    only (and always) for a choice field, a length limit only for text."""
+    result: list[FormFieldSpec] = []
+    items = _list(raw, "form_fields", c, path="form_fields")
+    if len(items) > FORM_FIELDS_MAX:
+        c.add("form_fields", _("At most %(n)d fields.") % {"n": FORM_FIELDS_MAX})
+    seen: set[str] = set()
+    types = [t.value for t in FormFieldType]
+    for i, item in enumerate(items, start=1):
+        p = f"form_fields[{i}]"
+        if not isinstance(item, Mapping):
+            c.add(p, _("Expected an object."))
+            continue
+        name = _text(item, "name", c, path=f"{p}.name", required=True)
+        if name and (len(name) > FORM_FIELD_NAME_MAX or not FORM_FIELD_NAME.match(name)):
+            c.add(
+                f"{p}.name",
+                _(
+                    "A field name has lowercase Latin letters, digits and “_”, starts with a "
+                    "letter and has at most %(n)d characters."
+                )
+                % {"n": FORM_FIELD_NAME_MAX},
+            )
+        elif name in seen:
+            c.add(f"{p}.name", _("The field name “%(name)s” is used twice.") % {"name": name})
+        seen.add(name)
+        label = _text(item, "label", c, path=f"{p}.label", required=True, max_length=200)
+        kind = _choice(item.get("type") or FormFieldType.TEXT.value, types, c, path=f"{p}.type")
+        required = _bool(item.get("required"), c, path=f"{p}.required", default=False)
+        choices_raw = item.get("choices")
+        if isinstance(choices_raw, str):  # Excel: one choice a line
+            choices_raw = [x for x in choices_raw.split("\n") if x.strip()]
+        choices: list[str] = []
+        if choices_raw not in (None, "", []):
+            if not isinstance(choices_raw, list):
+                c.add(f"{p}.choices", _("Expected a list."))
+            else:
+                for j, choice in enumerate(choices_raw, start=1):
+                    text = _text({"v": choice}, "v", c, path=f"{p}.choices[{j}]", required=True)
+                    if text in choices:
+                        c.add(f"{p}.choices[{j}]", _("This choice is listed twice."))
+                    elif text:
+                        choices.append(text)
+        if (
+            (
+                kind == FormFieldType.CHOICE
+                and not choices
+                and c.locate(f"{p}.choices") not in c.errors
+            )
+            or kind == FormFieldType.CHOICE
+            and len(choices) == 1
+        ):
+            c.add(f"{p}.choices", _("A choice field needs at least two choices."))
+        elif kind and kind != FormFieldType.CHOICE and choices:
+            c.add(f"{p}.choices", _("Only a choice field has choices."))
+        max_length: int | None = None
+        if item.get("max_length") not in (None, ""):
+            max_length = _int(item.get("max_length"), c, path=f"{p}.max_length")
+            if kind not in (FormFieldType.TEXT, FormFieldType.TEXTAREA):
+                c.add(f"{p}.max_length", _("Only text fields have a length limit."))
+            elif max_length is not None and not 1 <= max_length <= FORM_TEXT_LIMIT:
+                c.add(
+                    f"{p}.max_length",
+                    _("Between 1 and %(n)d characters.") % {"n": FORM_TEXT_LIMIT},
+                )
+        elif kind == FormFieldType.TEXT:
+            max_length = FORM_TEXT_DEFAULT_MAX
+        elif kind == FormFieldType.TEXTAREA:
+            max_length = FORM_TEXTAREA_DEFAULT_MAX
+        help_text = _text(item, "help", c, path=f"{p}.help", required=False, max_length=500)
+        result.append(
+            FormFieldSpec(
+                name=name,
+                label=label,
+                type=kind or FormFieldType.TEXT.value,
+                required=required,
+                choices=tuple(choices),
+                max_length=max_length,
+                help=help_text,
+            )
+        )
+    return result
 
 
 def _fmt(value: Decimal) -> str:

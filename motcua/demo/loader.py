@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -17,6 +18,7 @@ from motcua.accounts.api import (
     User,
     agency_get_by_code,
     agency_upsert,
+    citizen_profile_import,
     province_import,
     role_grant,
 )
@@ -49,6 +51,20 @@ DEMO_ACCOUNTS = [
     DemoAccount("quantri", "Phạm Minh Quân", Role.PROVINCE_ADMIN, "H11", staff=True),
     DemoAccount("giamsat", "Vũ Thị Giang", Role.SUPERVISOR, "H11"),
 ]
+
+
+# The demo citizen's profile (verified), so online forms are prefilled. Invented data:
+# the ID number follows the CCCD structure (011 = Điện Biên, 1 = woman born in the 1900s).
+DEMO_CITIZEN_PROFILE: dict[str, Any] = {
+    "email": "quang.thi.hoa@example.vn",
+    "phone": "0915286147",
+    "kind": "person",
+    "full_name": "Quàng Thị Hoa",
+    "id_number": "011188004321",
+    "date_of_birth": datetime.date(1988, 6, 15),
+    "address": "Số nhà 27, tổ dân phố 9",
+    "commune_code": 3127,  # Phường Điện Biên Phủ
+}
 
 
 class DemoRefused(ApplicationError):
@@ -115,6 +131,10 @@ def demo_load(*, force: bool = False) -> list[str]:
         agency = agency_get_by_code(code=acc.agency_code) if acc.agency_code else None
         role_grant(user=user, role=acc.role, agency=agency)
     done.append("accounts: " + ", ".join(a.username for a in DEMO_ACCOUNTS))
+    citizen_profile_import(
+        user=User.objects.get(username="congdan"), verified=True, **DEMO_CITIZEN_PROFILE
+    )
+    done.append("citizen profile: congdan (verified)")
     from motcua.demo.dossiers import demo_dossiers_load
 
     # Bulk load: the forms are rendered on first use, not as 400 jobs at commit.

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from motcua.desk.views import dossier, intake, monitor, papers, search, worklist
+from motcua.desk.views import (
+    dossier,
+    intake,
+    monitor,
+    papers,
+    payments,
+    satisfaction,
+    search,
+    worklist,
+)
 
 app_name = "desk"
 
@@ -12,6 +21,8 @@ urlpatterns = [
     path("tiep-nhan/", intake.intake, name="intake"),
     path("han-xu-ly/", monitor.deadlines, name="deadlines"),
     path("thong-bao/", monitor.notices, name="notices"),
+    path("thanh-toan/doi-soat/", payments.payments_report, name="payments_report"),
+    path("hai-long/", satisfaction.satisfaction, name="satisfaction"),
     path("thong-bao/da-doc/", monitor.notices_mark_read, name="notices_mark_read"),
     path("ho-so/<str:code>/", dossier.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", dossier.dossier_action, name="action"),

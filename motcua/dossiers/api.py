@@ -1,14 +1,30 @@
 """Public Python API of the dossiers app. Other apps import only this module and data.py."""
 
-from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, Notice
+from motcua.dossiers.models import (
+    DRAFT_STEPS,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    DraftFile,
+    Notice,
+    OnlineDraft,
+)
 from motcua.dossiers.permissions import (
+    access_dossier_for_applicant,
     access_dossier_for_officer,
+    applicant_actions,
     available_actions,
     step_context,
     visible_dossiers,
 )
 from motcua.dossiers.selectors import (
     DeadlineView,
+    access_draft_for_owner,
+    applicant_documents,
+    applicant_dossiers,
+    applicant_drafts,
+    applicant_result,
     control_sheet,
     deadline_view,
     demo_results_to_sign,
@@ -32,6 +48,23 @@ from motcua.dossiers.services.intake import (
     dossier_refuse,
     dossier_request_completion,
     dossier_submit_online,
+)
+from motcua.dossiers.services.online import (
+    APPLICANT_KEYS as APPLICANT_FIELD_ORDER,
+)
+from motcua.dossiers.services.online import (
+    dossier_resubmit,
+    dossier_supplement_upload,
+    dossier_withdraw_by_applicant,
+    online_draft_discard,
+    online_draft_file_add,
+    online_draft_file_remove,
+    online_draft_problems,
+    online_draft_save_applicant,
+    online_draft_save_delivery,
+    online_draft_save_fields,
+    online_draft_start,
+    online_draft_submit,
 )
 from motcua.dossiers.services.paperwork import (
     dossier_form_pdf,
@@ -69,6 +102,29 @@ from motcua.dossiers.workflow import (
 )
 
 __all__ = [
+    "APPLICANT_FIELD_ORDER",
+    "DRAFT_STEPS",
+    "DraftFile",
+    "OnlineDraft",
+    "access_dossier_for_applicant",
+    "access_draft_for_owner",
+    "applicant_actions",
+    "applicant_documents",
+    "applicant_dossiers",
+    "applicant_drafts",
+    "applicant_result",
+    "dossier_resubmit",
+    "dossier_supplement_upload",
+    "dossier_withdraw_by_applicant",
+    "online_draft_discard",
+    "online_draft_file_add",
+    "online_draft_file_remove",
+    "online_draft_problems",
+    "online_draft_save_applicant",
+    "online_draft_save_delivery",
+    "online_draft_save_fields",
+    "online_draft_start",
+    "online_draft_submit",
     "NATIONAL_STATUS",
     "STATUS_LABELS",
     "TRANSITIONS",

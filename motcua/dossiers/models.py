@@ -115,6 +115,13 @@ class Dossier(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=8, choices=OUTCOME_CHOICES, blank=True)
     result_approved = models.BooleanField(null=True, blank=True)
     return_method = models.CharField(max_length=8, choices=RETURN_METHOD_CHOICES, blank=True)
+    # Online submissions: the values of the version's form fields (catalog form_fields), and
+    # how the applicant asked to receive the result (post needs the address).
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    result_delivery = models.CharField(
+        _("result delivery"), max_length=8, choices=RETURN_METHOD_CHOICES, blank=True
+    )
+    result_delivery_address = models.CharField(_("postal address"), max_length=500, blank=True)
     returned_to = models.CharField(_("received by"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,6 +152,17 @@ class Dossier(BaseModel):
 
     def __str__(self) -> str:
         return self.code or f"#{self.pk}"
+
+    @property
+    def form_data_rows(self) -> list[tuple[str, str]]:
+        """(label, value) of the form fields, for display (labels from the dossier's version)."""
+        from motcua.catalog.api import form_data_display
+
+        if not self.form_data:
+            return []
+        return form_data_display(
+            fields=self.procedure_version.form_fields or [], values=self.form_data
+        )
 
 
 class DossierStep(models.Model):
@@ -301,3 +319,52 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.dossier}"
+
+
+DRAFT_STEPS = ("applicant", "fields", "documents", "delivery", "review")
+
+
+class OnlineDraft(BaseModel):
+    """A citizen's online submission being prepared (hồ sơ nháp). Submitting it creates one
+    dossier, remembered in `dossier`: a second submit of the same draft returns that dossier."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    procedure_code = models.CharField(_("procedure code"), max_length=40)
+    procedure_name = models.CharField(_("procedure"), max_length=600)
+    step = models.CharField(max_length=12, default="applicant")
+    applicant = models.JSONField(default=dict, blank=True)
+    form_data = models.JSONField(default=dict, blank=True)
+    delivery = models.CharField(max_length=8, choices=RETURN_METHOD_CHOICES, blank=True)
+    delivery_address = models.CharField(max_length=500, blank=True)
+    dossier = models.OneToOneField(
+        Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} {self.procedure_code}"
+
+
+class DraftFile(BaseModel):
+    """A file uploaded to a draft; copied to the dossier's documents when it is submitted."""
+
+    draft = models.ForeignKey(OnlineDraft, on_delete=models.CASCADE, related_name="files")
+    checklist_position = models.PositiveIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="drafts/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["draft", "checklist_position", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,7 +11,7 @@ from motcua.accounts.api import User, user_agency_ids, user_roles
 from motcua.accounts.data import Role
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.workflow import Action, action_allowed_in
+from motcua.dossiers.workflow import Action, DossierStatus, action_allowed_in
 
 A = Action
 VIEW_ROLES = frozenset(
@@ -69,6 +69,54 @@ def access_dossier_for_officer(*, user: User, code: str) -> Dossier:
     return dossier
 
 
+def is_applicant(*, user: User, dossier: Dossier) -> bool:
+    """Whether the user is the signed-in citizen who submitted the dossier online."""
+    return (
+        user.is_authenticated
+        and dossier.applicant_user_id is not None
+        and dossier.applicant_user_id == user.pk
+    )
+
+
+def access_dossier_for_applicant(*, user: User, reference: str) -> Dossier:
+    """The citizen's own dossier by its reference (a UUID: online dossiers have no code until
+    the desk accepts them). NotFound for anyone else's, without saying it exists."""
+    import uuid
+
+    try:
+        ref = uuid.UUID(str(reference))
+    except ValueError as exc:
+        raise NotFound(_("No such dossier among yours."), code="not_found") from exc
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "receiving_agency", "deciding_agency")
+        .filter(reference=ref, applicant_user_id=user.pk)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if dossier is None:
+        raise NotFound(_("No such dossier among yours."), code="not_found")
+    return dossier
+
+
+APPLICANT_ACTIONS = ("resubmit", "supplement", "withdraw")
+
+
+def applicant_actions(*, user: User, dossier: Dossier) -> list[str]:
+    """What the applicant may do online now: complete the dossier after a completion request
+    (`resubmit`), upload a supplement (`supplement`), ask to stop (`withdraw`)."""
+    if not is_applicant(user=user, dossier=dossier):
+        return []
+    actions = []
+    if dossier.status == DossierStatus.COMPLETION_REQUESTED:
+        actions.append("resubmit")
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        actions.append("supplement")
+    if action_allowed_in(A.WITHDRAW, dossier.status):
+        actions.append("withdraw")
+    return actions
+
+
 def _holds(roles: set[tuple[str, int | None]], role: str, agency_id: int | None) -> bool:
     return (role, agency_id) in roles
 
@@ -88,10 +136,16 @@ def _may(
 ) -> bool:
     desk = _holds(roles, Role.DESK_OFFICER, dossier.receiving_agency_id)
     main = ctx.main
-    if action in (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE, A.RETURN_RESULT, A.WITHDRAW):
+    if action in (A.ACCEPT, A.REQUEST_COMPLETION, A.REFUSE, A.RETURN_RESULT):
         return desk
-    if action == A.RECEIVE_SUPPLEMENT:
-        return desk or (main is not None and _may_work_step(roles, user, main))
+    if action == A.WITHDRAW:  # recorded at the desk, or asked online by the applicant
+        return desk or is_applicant(user=user, dossier=dossier)
+    if action == A.RECEIVE_SUPPLEMENT:  # the applicant uploads the supplement online
+        return (
+            desk
+            or is_applicant(user=user, dossier=dossier)
+            or (main is not None and _may_work_step(roles, user, main))
+        )
     if action == A.CANCEL:
         return _holds(roles, Role.LEADER, dossier.deciding_agency_id)
     if action == A.APOLOGIZE:

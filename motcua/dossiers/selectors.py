@@ -12,7 +12,7 @@ from motcua.accounts.api import User, user_roles
 from motcua.core import clock
 from motcua.core.text import fold
 from motcua.dossiers import deadlines
-from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, OnlineDraft
 from motcua.dossiers.permissions import visible_dossiers
 from motcua.dossiers.workflow import IN_PROGRESS
 
@@ -324,3 +324,75 @@ def demo_results_to_sign(*, limit: int) -> list[tuple[int, int | None]]:
         )
         rows.append((dossier.pk, event.actor_id if event else None))
     return rows
+
+
+# --- the citizen's own dossiers and drafts ------------------------------------------------------
+
+
+def applicant_dossiers(*, user: User) -> QuerySet[Dossier]:
+    """The dossiers a signed-in citizen submitted online, newest first."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.filter(applicant_user_id=user.pk)
+        .only(
+            "id",
+            "reference",
+            "code",
+            "procedure_code",
+            "procedure_name",
+            "status",
+            "submitted_at",
+            "appointment_at",
+            "created_at",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def applicant_drafts(*, user: User) -> QuerySet[OnlineDraft]:
+    """The citizen's drafts not submitted yet, last edited first."""
+    if not user.is_authenticated:
+        return OnlineDraft.objects.none()
+    return OnlineDraft.objects.filter(owner_id=user.pk, submitted_at__isnull=True).order_by(
+        "-updated_at", "-id"
+    )
+
+
+def access_draft_for_owner(*, user: User, draft_id: int) -> OnlineDraft:
+    """The citizen's own draft with its files and version; NotFound for anyone else's."""
+    from motcua.core.errors import NotFound
+
+    draft = (
+        OnlineDraft.objects.select_related("procedure_version", "dossier")
+        .prefetch_related("files")
+        .filter(pk=draft_id, owner_id=user.pk)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if draft is None:
+        raise NotFound("No such draft.", code="not_found")
+    return draft
+
+
+def applicant_result(*, dossier: Dossier) -> DossierDocument | None:
+    """The signed e-result the applicant may download: once the result is ready or returned,
+    for a dossier whose result goes (or went) to them online."""
+    online = dossier.return_method == "online" or (
+        dossier.result_delivery == "online" and dossier.status == "result_ready"
+    )
+    if dossier.status not in ("result_ready", "returned") or not online:
+        return None
+    return (
+        DossierDocument.objects.filter(dossier=dossier, kind="result", signed=True)
+        .order_by("-id")
+        .first()
+    )
+
+
+def applicant_documents(*, dossier: Dossier) -> QuerySet[DossierDocument]:
+    """The files the applicant gave (attachments and supplements), oldest first."""
+    return DossierDocument.objects.filter(
+        dossier=dossier, kind__in=["attachment", "supplement"]
+    ).order_by("created_at", "id")

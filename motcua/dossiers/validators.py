@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -138,11 +139,58 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+MAX_NAME_CHARS = 120
+_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+_SAME_TYPE = {".pdf": {"pdf"}, ".jpg": {"jpg", "jpeg"}, ".png": {"png"}}
+_NAME_DROP = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]")
+
+
+def sanitize_filename(name: str, content_type: str | None = None) -> str:
+    """A file name safe to store and show: no directories (the part after the last / or \\),
+    no control or reserved characters, NFC (Vietnamese letters kept), spaces collapsed, at
+    most 120 characters with the extension kept, never empty nor starting with a dot. When
+    the real type is known, the extension says it (a PDF is never stored as “.exe”)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = _NAME_DROP.sub("", base)
+    base = " ".join(base.split()).strip(" .")
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    ext = ext.lower()
+    wanted = _EXTENSIONS.get(content_type or "")
+    if wanted is not None and ext not in _SAME_TYPE[wanted]:
+        stem, ext = base, wanted[1:]  # keep the whole name, say the real type
+    stem = stem.strip(" .") or "tep"
+    suffix = f".{ext}" if ext else ""
+    return stem[: MAX_NAME_CHARS - len(suffix)].rstrip(" .") + suffix
+
+
+def scan_problem(name: str, content: bytes) -> str | None:
+    """The malware scan (integrations.scanning): a message when the file must be refused
+    because it is infected or could not be checked now (fail closed), else None."""
+    from motcua.integrations.scanning import ScannerUnavailable, scan_upload
+
+    try:
+        threat = scan_upload(content, name=name)
+    except ScannerUnavailable:
+        return _(
+            "The file “%(name)s” cannot be checked for viruses right now. Try again later."
+        ) % {"name": name}
+    if threat:
+        return _("The file “%(name)s” contains malicious code and was refused.") % {"name": name}
+    return None
+
+
 def upload_problem(name: str, content: bytes) -> str | None:
+    """Why an uploaded file is refused, or None: empty, over 10 MB, not really a PDF, JPEG or
+    PNG (by its first bytes, never its name), infected or not scannable now. Every upload
+    (desk, online, supplements, results) passes here."""
     if not content:
         return _("The file “%(name)s” is empty.") % {"name": name}
     if len(content) > MAX_UPLOAD_BYTES:
         return _("The file “%(name)s” is larger than 10 MB.") % {"name": name}
     if sniff_content_type(content[:16]) is None:
         return _("The file “%(name)s” is not a PDF, JPEG or PNG file.") % {"name": name}
-    return None
+    return scan_problem(name, content)

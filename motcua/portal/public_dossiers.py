@@ -1,8 +1,10 @@
-"""Public pages about dossiers: tracking by code + PIN, the desk's kiosk, and signature
-verification. No login; nothing personal is shown; lookups are rate-limited per address."""
+"""Public pages about dossiers: tracking by code + PIN (or the phone's last digits), the desk's
+kiosk, and signature verification. No login; nothing personal is shown; lookups are
+rate-limited per address (and, for tracking, per dossier code)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -18,31 +20,53 @@ from motcua.dossiers.api import (
     STATUS_LABELS,
     DossierStatus,
     kiosk_status,
-    public_track,
     result_find_by_sha256,
     result_signed_for_code,
 )
+from motcua.feedback.api import rating_open_for_code
+from motcua.notifications.api import public_track_with_factor
 
+#: Each public event as a sentence the applicant understands: no officer names, nothing the
+#: applicant does not already know. Internal steps read the same, and repeats are merged.
 ACTION_TEXT = {
-    "submit": gettext_lazy("Submitted online"),
+    "submit": gettext_lazy("You submitted the dossier online."),
     "accept": gettext_lazy("Received by the one-stop desk"),
-    "request_completion": gettext_lazy("The desk asked you to complete the dossier"),
-    "refuse": gettext_lazy("The desk refused to receive the dossier"),
-    "forward": gettext_lazy("Passed on for processing"),
-    "consult": gettext_lazy("Other agencies were consulted"),
-    "transfer": gettext_lazy("Sent to another agency for its part"),
-    "request_supplement": gettext_lazy("You were asked for supplements"),
-    "receive_supplement": gettext_lazy("Your supplements were received"),
-    "apologize": gettext_lazy("The agency apologised and set a new date"),
-    "approve": gettext_lazy("Approved"),
-    "complete": gettext_lazy("Processing finished"),
-    "reject": gettext_lazy("Refused after review; the reasons are in the result"),
-    "return_result": gettext_lazy("Result returned"),
-    "withdraw": gettext_lazy("Stopped at your request"),
-    "cancel": gettext_lazy("Stopped by the agency"),
+    "request_completion": gettext_lazy(
+        "The one-stop desk asked you to complete the dossier; the list was sent to you."
+    ),
+    "refuse": gettext_lazy(
+        "The one-stop desk could not receive the dossier; the reason was sent to you."
+    ),
+    "forward": gettext_lazy("The dossier moved on to the next step of its handling."),
+    "consult": gettext_lazy("The agency asked other agencies for their opinion."),
+    "transfer": gettext_lazy("The dossier was sent to another agency for its part."),
+    "request_supplement": gettext_lazy(
+        "The agency asked you for more documents; the time limit is paused until you bring them."
+    ),
+    "receive_supplement": gettext_lazy(
+        "Your additional documents were received; handling resumed."
+    ),
+    "apologize": gettext_lazy("The agency apologised for the delay and set a new appointment."),
+    "approve": gettext_lazy("A leader of the agency approved the dossier."),
+    "complete": gettext_lazy("The handling is finished: the result is ready."),
+    "reject": gettext_lazy(
+        "After review, the agency refused the request; the written answer with the reasons is "
+        "the result."
+    ),
+    "return_result": gettext_lazy("The result was handed over."),
+    "withdraw": gettext_lazy("The handling was stopped at your request."),
+    "cancel": gettext_lazy("The agency stopped the handling; the reason was sent to you."),
 }
 LOOKUPS_PER_WINDOW = 20
 WINDOW_SECONDS = 600
+#: Wrong second factors accepted for one dossier code per day, from all addresses together
+#: (the phone's last digits are only 10,000 possibilities).
+FAILURES_PER_CODE = 20
+CODE_WINDOW_SECONDS = 24 * 3600
+#: Session key: the codes this visitor proved (code + PIN or phone digits) on the tracking
+#: page; the rating and payment pages accept them as proof of holding the receipt.
+TRACKED_SESSION_KEY = "tracked_dossiers"
+TRACKED_MAX = 20
 
 
 def _client(request: HttpRequest) -> str:
@@ -61,29 +85,82 @@ def _too_many(request: HttpRequest, bucket: str) -> bool:
     return False
 
 
+def _code_key(code: str) -> str:
+    return "rl:track-code:" + hashlib.sha256(code.encode()).hexdigest()[:32]
+
+
+def _code_locked(code: str) -> bool:
+    return int(cache.get(_code_key(code)) or 0) >= FAILURES_PER_CODE
+
+
+def _code_failed(code: str) -> None:
+    key = _code_key(code)
+    cache.add(key, 0, CODE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, CODE_WINDOW_SECONDS)
+
+
+def tracked_codes(request: HttpRequest) -> list[str]:
+    """The dossier codes this visitor proved on the tracking page in this session."""
+    codes = request.session.get(TRACKED_SESSION_KEY) or []
+    return [str(c) for c in codes if isinstance(c, str)]
+
+
+def _remember(request: HttpRequest, code: str) -> None:
+    codes = [c for c in tracked_codes(request) if c != code] + [code]
+    request.session[TRACKED_SESSION_KEY] = codes[-TRACKED_MAX:]
+
+
+def _timeline(events: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """Plain sentences, oldest first; a sentence repeated in a row (several internal
+    handovers) is shown once, at its first time."""
+    rows: list[tuple[Any, str]] = []
+    for at, action in events:
+        text = str(ACTION_TEXT.get(action, "")) or _("The dossier was updated.")
+        if rows and rows[-1][1] == text:
+            continue
+        rows.append((at, text))
+    return rows
+
+
 @public
 def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    """Tracking by dossier code + the PIN printed on the receipt (the QR code carries both)."""
-    code = (code or request.GET.get("ma") or "").strip()
-    pin = (request.GET.get("pin") or "").strip()
+    """Tracking without signing in: the dossier code and a second factor, the PIN printed on
+    the receipt (the QR code carries both) or the last 4 digits of the applicant's phone.
+    Rate-limited per address and per code. A success is remembered in the session so the
+    visitor may rate the handling (and pay fees) for that dossier."""
+    code = (code or request.GET.get("ma") or "").strip()[:64]
+    pin = (request.GET.get("pin") or "").strip()[:12]
     context: dict[str, Any] = {"code": code, "pin": pin}
     status = 200
     if code or pin:
         if _too_many(request, "track"):
             context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
             return render(request, "portal/track.html", context, status=429)
-        result = public_track(code=code, pin=pin or None)
-        if result is None:
+        if code and _code_locked(code):
             context["error"] = _(
-                "No dossier matches this code and PIN. Check both on your receipt."
+                "Too many wrong attempts for this dossier code. Try again tomorrow, or ask the "
+                "one-stop desk."
             )
+            return render(request, "portal/track.html", context, status=429)
+        result = public_track_with_factor(code=code, factor=pin) if code and pin else None
+        if result is None:
+            if code:
+                _code_failed(code)
+            context["error"] = _(
+                "No dossier matches this code and PIN (or phone digits). Check both on your "
+                "receipt."
+            )
+            context["error_field"] = "pin" if code else "ma"
             status = 404
         else:
+            _remember(request, result.code)
             context["track"] = result
             context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]
-            context["timeline"] = [
-                (at, ACTION_TEXT.get(action, action)) for at, action in result.timeline
-            ]
+            context["timeline"] = _timeline(list(result.timeline))
+            context["can_rate"] = rating_open_for_code(dossier_code=result.code)
     return render(request, "portal/track.html", context, status=status)
 
 

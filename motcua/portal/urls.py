@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from motcua.portal import public_dossiers, views
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("verify/<str:code>/", public_dossiers.verify_registered, name="verify_code_en"),
     path("dang-nhap/", views.login, name="login"),
     path("dang-xuat/", views.logout, name="logout"),
+    # Each area below lives in its own module (citizen accounts, online submission, fees,
+    # the citizen's own dossiers, notifications and ratings); names stay in "portal:".
+    path("", include("motcua.portal.urls_account")),
+    path("", include("motcua.portal.urls_submit")),
+    path("", include("motcua.portal.urls_pay")),
+    path("", include("motcua.portal.urls_me")),
+    path("", include("motcua.portal.urls_notify")),
 ]

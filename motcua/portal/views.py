@@ -21,6 +21,7 @@ from motcua.catalog.api import (
     procedure_search,
 )
 from motcua.core.access import public
+from motcua.portal.views_account import CitizenLoginView
 
 PAGE_SIZE = 20
 
@@ -126,7 +127,7 @@ def field_index(request: HttpRequest) -> HttpResponse:
 
 
 login = public(
-    auth_views.LoginView.as_view(
+    CitizenLoginView.as_view(
         template_name="registration/login.html", redirect_authenticated_user=True
     )
 )

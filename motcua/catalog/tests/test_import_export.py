@@ -91,7 +91,7 @@ def test_json_export_round_trips(catalog):
 def test_excel_export_round_trips(catalog):
     exported = catalog_export(fmt="xlsx")
     wb = load_workbook(io.BytesIO(exported))
-    assert wb.sheetnames == ["procedures", "documents", "fees", "steps"]
+    assert wb.sheetnames == ["procedures", "documents", "fees", "steps", "form_fields"]
     assert wb["steps"].max_row == 1 + 8
     report = catalog_import(content=exported, filename="x.xlsx", actor=None)
     assert sorted(report.unchanged) == ["1.001193", "2.000004"]

@@ -1,12 +1,15 @@
-"""The one writer of DossierEvent rows: one row per transition or handover."""
+"""The one writer of DossierEvent rows: one row per transition or handover.
+
+Each new row is announced with the `dossier_event_recorded` signal (dossiers/signals.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from motcua.accounts.api import Agency, User
-from motcua.core import clock
+from motcua.core import clock, fastinsert
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.signals import dossier_event_recorded
 
 
 def dossier_event_record(
@@ -23,7 +26,7 @@ def dossier_event_record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         at=clock.now(),
         actor=actor,
@@ -39,3 +42,7 @@ def dossier_event_record(
         note=note,
         data=data or {},
     )
+    fastinsert.insert([event])
+    # Apps built on dossiers (notifications) react here, in this transaction (ADR 0012).
+    dossier_event_recorded.send(sender=DossierEvent, event=event)
+    return event

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,10 +14,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User, agency_get_by_code
+from motcua.accounts.api import Agency, User, agency_get_by_code, agency_where_desk_officer
 from motcua.accounts.data import AgencyKind, Role
-from motcua.catalog.api import ProcedureVersion, procedure_get_current
-from motcua.core import clock
+from motcua.catalog.api import ProcedureVersion, form_data_clean, procedure_get_current
+from motcua.core import clock, fastinsert
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.jobs import enqueue_on_commit
 from motcua.core.text import nfc
@@ -31,6 +31,7 @@ from motcua.dossiers.services.events import dossier_event_record
 from motcua.dossiers.validators import (
     id_number_problem,
     phone_problem,
+    sanitize_filename,
     sniff_content_type,
     tax_code_problem,
     upload_problem,
@@ -95,12 +96,17 @@ def _desk_agencies(actor: User) -> list[Agency]:
 
 def _resolve_receiving(actor: User | None, code: str | None, version: ProcedureVersion) -> Agency:
     if code:
+        if actor is not None:
+            # The happy path in one query: the desk, if the actor is a desk officer there.
+            mine = agency_where_desk_officer(user=actor, code=code)
+            if mine is not None:
+                return mine
         agency = agency_get_by_code(code=code)
         if agency is None:
             raise ValidationFailed(
                 _("Unknown agency."), field_errors={"receiving_agency": [_("Unknown agency.")]}
             )
-        if actor is not None and agency not in _desk_agencies(actor):
+        if actor is not None:
             raise PermissionDenied(_("You do not work at this desk."), code="forbidden")
         return agency
     if actor is None:
@@ -152,24 +158,27 @@ def _store_files(
 ) -> None:
     for f in files:
         digest = hashlib.sha256(f.content).hexdigest()
+        content_type = sniff_content_type(f.content[:16]) or ""
+        name = sanitize_filename(f.name, content_type)
         doc = DossierDocument(
             dossier=dossier,
             kind=kind,
-            name=f.name[:255],
+            name=name,
             sha256=digest,
             size=len(f.content),
-            content_type=sniff_content_type(f.content[:16]) or "",
+            content_type=content_type,
             checklist_position=f.checklist_position,
             uploaded_by=actor,
         )
-        doc.file.save(f"{digest[:16]}-{f.name[-80:]}", ContentFile(f.content), save=False)
+        doc.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(f.content), save=False)
         doc.save()
 
 
 def _files_errors(files: Sequence[UploadedFile]) -> dict[str, list[str]]:
+    """Every file checked (type by content, size, malware scan): the one place uploads pass."""
     errors: dict[str, list[str]] = {}
     for i, f in enumerate(files, start=1):
-        problem = upload_problem(f.name, f.content)
+        problem = upload_problem(sanitize_filename(f.name), f.content)
         if problem:
             errors.setdefault(f"documents[{i}]", []).append(problem)
     return errors
@@ -243,7 +252,7 @@ def _instantiate_steps(
             cap=dossier.appointment_at,
             cal=cal,
         )
-    return DossierStep.objects.bulk_create(steps)
+    return list(fastinsert.insert(steps))
 
 
 def _clock_fields(dossier: Dossier, *, received_at: dt.datetime) -> Any:
@@ -380,7 +389,7 @@ def dossier_intake(
     )
     if decision == "accept":
         cal = _clock_fields(dossier, received_at=now)
-    dossier.save()
+    fastinsert.insert([dossier])
     if decision == "accept":
         _start_steps(dossier, actor=actor, cal=cal)
     _store_files(dossier, files, "attachment", actor)
@@ -408,16 +417,33 @@ def dossier_submit_online(
     applicant: ApplicantData,
     files: Sequence[UploadedFile] = (),
     deciding_agency_code: str | None = None,
+    form_data: Mapping[str, Any] | None = None,
+    delivery: str = "",
+    delivery_address: str = "",
 ) -> Dossier:
     """An online submission: waits for the desk, which must accept it or ask for completion
-    within 8 working hours; if accepted, its received time is the submission's."""
+    within 8 working hours; if accepted, its received time is the submission's.
+
+    `form_data` holds the values of the version's form fields (checked against them; None
+    when the channel did not collect them, e.g. the demo loader — nothing is checked then);
+    `delivery` is how the applicant wants the result (desk, post with an address, online).
+    Files that name a checklist position tick that document in the dossier's checklist."""
     errors = _validate_applicant(applicant)
     errors.update(_files_errors(files))
     version = procedure_get_current(code=procedure_code)
+    cleaned: dict[str, Any] = {}
     if version is None:
         errors["procedure"] = [_("No published procedure has this code.")]
     elif version.online_level not in ("full", "partial"):
         errors["procedure"] = [_("This procedure is not offered online.")]
+    elif form_data is not None:
+        cleaned, form_errors = form_data_clean(fields=version.form_fields or [], values=form_data)
+        errors.update(form_errors)
+    delivery_address = nfc(delivery_address or "").strip()
+    if delivery and delivery not in ("desk", "post", "online"):
+        errors["delivery"] = [_("Choose how you want to receive the result.")]
+    elif delivery == "post" and not delivery_address:
+        errors["delivery_address"] = [_("Enter the address where the post should bring it.")]
     if errors or version is None:
         raise ValidationFailed(
             _("The dossier was not submitted: check the fields."), field_errors=errors
@@ -449,7 +475,15 @@ def dossier_submit_online(
         applicant_user=applicant_user,
         submitted_at=now,
         review_due_at=cal.deadline(now, ONLINE_REVIEW_HOURS, "working_hours"),
+        form_data=cleaned,
+        result_delivery=delivery,
+        result_delivery_address=delivery_address[:500] if delivery == "post" else "",
     )
+    uploaded = sorted({f.checklist_position for f in files if f.checklist_position})
+    if uploaded:
+        dossier.checklist, _missing = _checklist_rows(
+            version, [ChecklistItem(position=p, received=True, originals=1) for p in uploaded]
+        )
     dossier.save()
     _store_files(dossier, files, "attachment", applicant_user)
     dossier_event_record(

@@ -194,6 +194,14 @@ class DossierDetailOut(Schema):
     outcome: Outcome | None = Field(description="Set when processing ends.")
     result_approved: bool | None
     missing: list[str] = Field(description="Documents asked for (form 02 or supplement).")
+    form_data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Online submissions: the values of the procedure version's form fields "
+        "(`form_fields` of the catalog), by field name.",
+    )
+    result_delivery: str = Field(
+        "", description="How the applicant asked to receive the result: desk, post, online."
+    )
     decision_note: str = Field(description="Reason of a refusal, rejection or stop.")
     deadline: DossierDeadlineOut
     current_steps: list[DossierStepOut] = Field(
@@ -496,6 +504,8 @@ def _detail(d: Dossier, user: User) -> dict[str, Any]:
         returned_at=_local(d.returned_at),
         result_approved=d.result_approved,
         missing=list(d.missing or []),
+        form_data=dict(d.form_data or {}),
+        result_delivery=d.result_delivery,
         decision_note=d.decision_note,
         deadline={
             "due": _local(deadline.due),

@@ -1,0 +1,73 @@
+"""Messages to applicants about their dossiers: one row per dossier event and channel."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+CHANNEL_EMAIL = "email"
+CHANNEL_SMS = "sms"
+CHANNEL_PORTAL = "portal"
+CHANNEL_CHOICES = [
+    (CHANNEL_EMAIL, _("E-mail")),
+    (CHANNEL_SMS, _("SMS")),
+    (CHANNEL_PORTAL, _("Portal")),
+]
+
+STATUS_PENDING = "pending"
+STATUS_SENT = "sent"
+STATUS_FAILED = "failed"
+STATUS_CHOICES = [
+    (STATUS_PENDING, _("Waiting to be sent")),
+    (STATUS_SENT, _("Sent")),
+    (STATUS_FAILED, _("Failed")),
+]
+
+
+class Notification(models.Model):
+    """Thông báo: what one event told the applicant on one channel (e-mail, SMS, or the
+    portal's list). Unique per (event, channel): an event never produces two messages on the
+    same channel, however often the event is announced or the job retried."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey("dossiers.DossierEvent", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=32)
+    channel = models.CharField(_("channel"), max_length=8, choices=CHANNEL_CHOICES)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    language = models.CharField(max_length=8, default="vi")
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=STATUS_CHOICES, default=STATUS_PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel"], name="notification_once"),
+            models.CheckConstraint(
+                condition=Q(channel__in=[CHANNEL_EMAIL, CHANNEL_SMS, CHANNEL_PORTAL]),
+                name="notification_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[STATUS_PENDING, STATUS_SENT, STATUS_FAILED]),
+                name="notification_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "channel", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} → {self.recipient or '-'}"

@@ -1,0 +1,276 @@
+"""Writes of the notifications app: rows for a dossier event, sending one notification, the
+sweep of stale ones, marking the portal list read (ADR 0012)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+
+from motcua.accounts.api import User
+from motcua.core import clock, jobs
+from motcua.core.jobs import enqueue_on_commit
+from motcua.dossiers.api import Dossier, DossierEvent
+from motcua.integrations.sms import SmsError, send_sms
+from motcua.notifications import texts
+from motcua.notifications.models import (
+    CHANNEL_EMAIL,
+    CHANNEL_PORTAL,
+    CHANNEL_SMS,
+    STATUS_FAILED,
+    STATUS_PENDING,
+    STATUS_SENT,
+    Notification,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Celery retries of `notifications.send` (with exponential backoff) before a row is failed.
+MAX_ATTEMPTS = 6  # the first try + 5 retries
+#: A pending row older than this is sent again by `notifications.resend_stale`.
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+class DeliveryFailed(Exception):
+    """The e-mail server or SMS gateway refused or could not be reached: retry later."""
+
+
+def notification_kind(*, action: str, from_status: str, to_status: str) -> str | None:
+    """Which notification a dossier event produces, or None when it does not concern the
+    applicant (internal handovers: take, forward, send back, consult, transfer, an approval
+    that only moves the dossier on)."""
+    if action in ("submit", "resubmit"):
+        return "submitted"
+    if action == "accept":
+        return "received"
+    if action in ("complete", "approve"):
+        return "result_ready" if to_status == "result_ready" else None
+    return {
+        "request_completion": "completion_requested",
+        "refuse": "refused",
+        "request_supplement": "supplement_requested",
+        "receive_supplement": "supplement_received",
+        "apologize": "apology",
+        "reject": "rejected",
+        "return_result": "returned",
+        "withdraw": "withdrawn",
+        "cancel": "cancelled",
+    }.get(action)
+
+
+def _bulk_loading() -> bool:
+    """Inside `core.jobs.suppressed()` (bulk loads such as the demo data): history being
+    loaded, nobody to tell."""
+    return bool(jobs._suppressed.get())
+
+
+def _tracking_url(dossier: Dossier) -> str:
+    """The public tracking page of the dossier, without the PIN."""
+    if not dossier.code:
+        return ""
+    base = str(getattr(settings, "MOTCUA_PUBLIC_URL", "")).rstrip("/")
+    try:
+        path = reverse("portal:track_code", args=[dossier.code])
+    except NoReverseMatch:  # pragma: no cover - portal not installed
+        path = f"/tra-cuu-ho-so/{dossier.code}/"
+    return base + path
+
+
+def _parse(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _context(event: DossierEvent, dossier: Dossier, kind: str) -> dict[str, Any]:
+    data = event.data or {}
+    items = data.get("items") or data.get("missing") or []
+    return {
+        "kind": kind,
+        "code": dossier.code or "",
+        "procedure_name": dossier.procedure_name,
+        "applicant_name": dossier.applicant_name,
+        "agency_name": dossier.receiving_agency.name,
+        "deciding_agency_name": dossier.deciding_agency.name,
+        "at": event.at,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "appointment_at": _parse(data.get("new_appointment_at"))
+        or _parse(data.get("appointment_at"))
+        or dossier.appointment_at,
+        "pin": dossier.lookup_pin if kind == "received" else "",
+        "items": [str(i) for i in items],
+        "reason": event.note,
+        "return_method": data.get("method", ""),
+        "tracking_url": _tracking_url(dossier),
+        "portal_url": str(getattr(settings, "MOTCUA_PUBLIC_URL", "")).rstrip("/") + "/",
+        "province": str(getattr(settings, "MOTCUA_PROVINCE_NAME", "")),
+    }
+
+
+def _language(dossier: Dossier) -> str:
+    """Vietnamese unless configured otherwise (MOTCUA_NOTIFICATION_LANGUAGE)."""
+    return str(getattr(settings, "MOTCUA_NOTIFICATION_LANGUAGE", "vi") or "vi")
+
+
+@dataclass(frozen=True)
+class _Draft:
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+
+
+def _drafts(event: DossierEvent, dossier: Dossier, kind: str) -> list[_Draft]:
+    language = _language(dossier)
+    context = _context(event, dossier, kind)
+    drafts = []
+    email = (dossier.email or "").strip()
+    if email:
+        subject, body = texts.render_email(kind=kind, context=context, language=language)
+        drafts.append(_Draft(CHANNEL_EMAIL, email, subject, body))
+    phone = (dossier.phone or "").strip()
+    if phone:
+        text = texts.render_sms(kind=kind, context=context, language=language)
+        drafts.append(_Draft(CHANNEL_SMS, phone, "", text))
+    if dossier.applicant_user_id is not None:
+        title, text = texts.render_portal(kind=kind, context=context, language=language)
+        drafts.append(_Draft(CHANNEL_PORTAL, "", title, text))
+    return drafts
+
+
+def notifications_for_event(*, event: DossierEvent) -> list[Notification]:
+    """Create the notifications an event calls for (e-mail and SMS to the dossier's contact
+    details, an entry in the portal list for an applicant with an account), inside the
+    caller's transaction, and send them after commit. Idempotent: announcing the same event
+    again creates and sends nothing more (unique event + channel)."""
+    if _bulk_loading():
+        return []
+    kind = notification_kind(
+        action=event.action, from_status=event.from_status, to_status=event.to_status
+    )
+    if kind is None:
+        return []
+    dossier = event.dossier
+    now = clock.now()
+    created = []
+    for draft in _drafts(event, dossier, kind):
+        is_portal = draft.channel == CHANNEL_PORTAL
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate leaves the caller's tx intact
+                row, new = Notification.objects.get_or_create(
+                    event=event,
+                    channel=draft.channel,
+                    defaults={
+                        "dossier": dossier,
+                        "kind": kind,
+                        "recipient": draft.recipient,
+                        "language": _language(dossier),
+                        "subject": draft.subject,
+                        "body": draft.body,
+                        "created_at": now,
+                        # The portal list is delivered by being written.
+                        "status": STATUS_SENT if is_portal else STATUS_PENDING,
+                        "sent_at": now if is_portal else None,
+                    },
+                )
+        except IntegrityError:  # lost a race with another announcement of the same event
+            continue
+        if not new:
+            continue
+        created.append(row)
+        if not is_portal:
+            enqueue_on_commit("notifications.send", notification_id=row.pk)
+    return created
+
+
+def _deliver(row: Notification) -> None:
+    if row.channel == CHANNEL_EMAIL:
+        message = EmailMessage(
+            subject=row.subject,
+            body=row.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[row.recipient],
+            headers={"X-Motcua-Notification": str(row.pk)},
+        )
+        try:
+            message.send(fail_silently=False)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryFailed(f"e-mail: {exc}") from exc
+    elif row.channel == CHANNEL_SMS:
+        try:
+            send_sms(phone=row.recipient, text=row.body)
+        except SmsError as exc:
+            raise DeliveryFailed(f"SMS: {exc}") from exc
+
+
+def notification_send(*, notification_id: int) -> Notification | None:
+    """Send one notification (the job `notifications.send`). Locks the row, so two workers
+    never send it twice; does nothing when it is already sent or failed for good. On a
+    delivery error records the attempt and raises DeliveryFailed for the job to retry; after
+    MAX_ATTEMPTS the row is marked failed."""
+    error: DeliveryFailed | None = None
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if row is None or row.status != STATUS_PENDING:
+            return row
+        try:
+            _deliver(row)
+        except DeliveryFailed as exc:
+            error = exc
+        else:
+            row.status = STATUS_SENT
+            row.sent_at = clock.now()
+            row.attempts += 1
+            row.last_error = ""
+            row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+            return row
+    # Record the failure in its own transaction (the lock above was released).
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().get(pk=notification_id)
+        row.attempts += 1
+        row.last_error = str(error)[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = STATUS_FAILED
+        row.save(update_fields=["attempts", "last_error", "status"])
+    logger.warning("notification %s not sent (attempt %s): %s", row.pk, row.attempts, error)
+    raise error
+
+
+def notifications_resend_stale() -> int:
+    """Send again the notifications still pending after STALE_AFTER (a lost job, a worker
+    that died, a broker outage). Returns how many were enqueued."""
+    cutoff = clock.now() - STALE_AFTER
+    ids = list(
+        Notification.objects.filter(
+            status=STATUS_PENDING, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS
+        )
+        .exclude(channel=CHANNEL_PORTAL)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    with transaction.atomic():
+        for pk in ids:
+            enqueue_on_commit("notifications.send", notification_id=pk)
+    return len(ids)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User, notification_ids: list[int]) -> int:
+    """Mark the user's own portal notifications read; returns how many changed."""
+    return Notification.objects.filter(
+        pk__in=notification_ids,
+        channel=CHANNEL_PORTAL,
+        dossier__applicant_user=user,
+        read_at__isnull=True,
+    ).update(read_at=clock.now())

@@ -1,0 +1,89 @@
+"""Public Python API of the payments app. Other apps import only this module and data.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from motcua.payments.data import CallbackKind, ConfirmResult
+from motcua.payments.gateways import PaymentGateway, SandboxGateway, gateway_get
+from motcua.payments.models import STATUS_LABELS, Payment, PaymentCallback
+from motcua.payments.receipt import receipt_pdf
+from motcua.payments.selectors import (
+    DossierPaymentStatus,
+    Reconciliation,
+    StatusTotal,
+    access_dossier_for_payer,
+    fee_options,
+    payment_get_by_ref,
+    payment_reconciliation,
+    payment_status_for_dossier,
+)
+from motcua.payments.services import (
+    PaymentStart,
+    payment_callback_handle,
+    payment_confirm_from_gateway,
+    payment_expire_stale,
+    payment_start,
+)
+from motcua.payments.words import vnd_figures, vnd_in_words
+
+
+def payment_ipn(*, params: Mapping[str, str]) -> ConfirmResult:
+    """Handle a gateway's server-to-server notification; never raises. The caller answers the
+    gateway with `result.ipn_body()` as JSON ({"RspCode": "00"|"01"|"02"|"04"|"97"|"99", ...})."""
+    return payment_callback_handle(params=params, kind=CallbackKind.IPN)
+
+
+def payment_return(*, params: Mapping[str, str]) -> ConfirmResult:
+    """Handle the payer's browser coming back on the signed return URL; never raises.
+
+    Confirms the payment when the IPN has not arrived yet (same idempotent service: a payment is
+    never counted twice); a forged or replayed return changes nothing."""
+    return payment_callback_handle(params=params, kind=CallbackKind.RETURN)
+
+
+def payment_receipt_pdf(*, dossier: Any) -> bytes | None:
+    """The fee receipt PDF of the dossier's paid payment, or None when it is not paid."""
+    status = payment_status_for_dossier(dossier)
+    if status.paid_payment is None:
+        return None
+    return receipt_pdf(status.paid_payment)
+
+
+def payer_unlock(*, code: str, pin: str) -> bool:
+    """Whether the code + lookup PIN printed on the receipt match (the caller rate-limits and
+    remembers the code in the session)."""
+    from motcua.dossiers.api import public_track
+
+    return public_track(code=code, pin=pin) is not None
+
+
+__all__ = [
+    "STATUS_LABELS",
+    "ConfirmResult",
+    "DossierPaymentStatus",
+    "Payment",
+    "PaymentCallback",
+    "PaymentGateway",
+    "PaymentStart",
+    "Reconciliation",
+    "SandboxGateway",
+    "StatusTotal",
+    "access_dossier_for_payer",
+    "fee_options",
+    "gateway_get",
+    "payer_unlock",
+    "payment_confirm_from_gateway",
+    "payment_expire_stale",
+    "payment_get_by_ref",
+    "payment_ipn",
+    "payment_reconciliation",
+    "payment_receipt_pdf",
+    "payment_return",
+    "payment_start",
+    "payment_status_for_dossier",
+    "receipt_pdf",
+    "vnd_figures",
+    "vnd_in_words",
+]

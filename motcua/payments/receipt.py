@@ -1,0 +1,114 @@
+"""The fee receipt (Biên lai thu phí, lệ phí) of a paid payment, as an A4 PDF.
+
+Rendered like the documents app's forms: an HTML template, WeasyPrint, the Noto fonts bundled
+with the documents app (loaded by `@font-face` under family names no system font has), a URL
+fetcher that loads only those fonts and `data:` URIs, and a PDF /ID and dates taken from the
+data, so the same payment gives the same bytes. The legal wording is Vietnamese and is not
+translated (like the forms, docs/forms.md).
+
+UNCONFIRMED: this is a payment confirmation printed by the one-stop system, not the e-receipt
+(biên lai điện tử) that Nghị định 11/2020 and 123/2020 ask the collecting agency to issue
+through the tax authority's system; see docs/adr/0011-payments.md."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.resources
+import threading
+import unicodedata
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from motcua.documents.api import qr_svg
+from motcua.dossiers.api import tracking_url
+from motcua.payments.models import Payment
+from motcua.payments.words import vnd_figures, vnd_in_words
+
+# The documents app ships these files (documents/fonts/README.md); read as package data.
+FONTS_DIR = Path(str(importlib.resources.files("motcua.documents") / "fonts"))
+FONT_FILES = {
+    "serif_regular": FONTS_DIR / "NotoSerif-Regular.ttf",
+    "serif_bold": FONTS_DIR / "NotoSerif-Bold.ttf",
+    "serif_italic": FONTS_DIR / "NotoSerif-Italic.ttf",
+}
+
+
+class _LocalOnlyFetcher(URLFetcher):
+    def __init__(self) -> None:
+        super().__init__(fail_on_errors=True)
+        self._allowed = {path.as_uri() for path in FONT_FILES.values()}
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:") or url in self._allowed:
+            return super().fetch(url, headers)
+        raise ValueError(f"payments receipt: refusing to load {url!r}")
+
+
+_local = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+def _local_time(value: Any) -> Any:
+    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def receipt_context(payment: Payment) -> dict[str, Any]:
+    dossier = payment.dossier
+    agency = dossier.receiving_agency
+    paid = _local_time(payment.paid_at)
+    url = tracking_url(dossier)
+    qr = base64.b64encode(qr_svg(url).encode("utf-8")).decode("ascii")
+    return {
+        "fonts": {key: path.as_uri() for key, path in FONT_FILES.items()},
+        "agency_parent": (agency.parent.name if agency.parent_id and agency.parent else "").upper(),
+        "agency": agency.name.upper(),
+        "place": str(getattr(settings, "MOTCUA_PROVINCE_NAME", "")),
+        "payment": payment,
+        "number": payment.order_ref,
+        "payer": payment.payer_name or dossier.applicant_name,
+        "address": dossier.address,
+        "dossier_code": dossier.code,
+        "procedure": dossier.procedure_name,
+        "lines": [
+            {**line, "amount_text": vnd_figures(int(line["amount_vnd"]))}
+            for line in payment.fee_lines
+        ],
+        "amount_text": vnd_figures(payment.amount_vnd),
+        "amount_words": vnd_in_words(payment.amount_vnd),
+        "paid_at": f"{paid:%H} giờ {paid:%M} phút, ngày {paid:%d/%m/%Y}",
+        "paid_date": f"ngày {paid:%d} tháng {paid.month} năm {paid.year}",
+        "meta_created": paid.replace(microsecond=0).isoformat(),
+        "qr_uri": f"data:image/svg+xml;base64,{qr}",
+        "tracking_url": url,
+    }
+
+
+def receipt_html(payment: Payment) -> str:
+    html = render_to_string("payments/receipt.html", receipt_context(payment))
+    return unicodedata.normalize("NFC", html)
+
+
+def receipt_pdf(payment: Payment) -> bytes:
+    """The receipt of a paid payment as PDF bytes (same payment → same bytes)."""
+    if payment.paid_at is None:
+        raise ValueError("receipt_pdf needs a paid payment")
+    html = receipt_html(payment)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_LocalOnlyFetcher())
+    pdf = document.write_pdf(font_config=_font_config(), pdf_identifier=identifier)
+    assert isinstance(pdf, bytes)
+    return pdf

@@ -1,0 +1,386 @@
+"""Writes of the payments app: start a payment, confirm it from a gateway callback, expire the
+stale ones. Every state change is audited (motcua.core.audit)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from motcua.core import clock
+from motcua.core.audit import audit_record
+from motcua.core.errors import Conflict, ValidationFailed
+from motcua.dossiers.api import Dossier
+from motcua.payments.data import (
+    CallbackKind,
+    CallbackOutcome,
+    ConfirmResult,
+    FeeLine,
+    GatewayResult,
+    PaymentStatus,
+)
+from motcua.payments.gateways import PaymentGateway, gateway_get
+from motcua.payments.models import Payment, PaymentCallback
+from motcua.payments.selectors import TERMINAL_STATUSES, fee_options
+
+logger = logging.getLogger(__name__)
+
+#: An initiated payment is reused only if it stays payable at least this long.
+REUSE_MARGIN = dt.timedelta(minutes=2)
+
+IPN_MESSAGES = {
+    "00": "Confirm Success",
+    "01": "Order not found",
+    "02": "Order already confirmed",
+    "04": "Invalid amount",
+    "97": "Invalid signature",
+    "99": "Unknown error",
+}
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    payment: Payment
+    redirect_url: str
+    reused: bool
+
+
+def _lines_json(lines: list[FeeLine]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(line) for line in lines]
+
+
+@transaction.atomic
+def payment_start(
+    *,
+    dossier: Dossier,
+    payer: Any | None,
+    choice: int | None = None,
+    return_url: str,
+    ipn_url: str = "",
+    ip_addr: str = "127.0.0.1",
+    locale: str = "vn",
+    gateway: PaymentGateway | None = None,
+) -> PaymentStart:
+    """Start paying the fee of a dossier: a Payment in status `initiated` (expires after
+    MOTCUA_PAYMENT_EXPIRE_MINUTES) and the signed gateway URL to send the payer to.
+
+    `choice` is the position of the fee line when the version lists alternatives. Refuses
+    (Conflict) a dossier already paid or whose life is over (refused, returned, withdrawn,
+    stopped); refuses (ValidationFailed) when there is nothing to pay or no valid choice.
+    A still-valid initiated payment for the same fee is reused, not duplicated; one for another
+    fee is cancelled. Locks the dossier row so two starts for one dossier are serialised."""
+    dossier = (
+        Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
+    )
+    if dossier.status in TERMINAL_STATUSES:
+        raise Conflict(_("This dossier is closed: its fee can no longer be paid online."))
+    if Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).exists():
+        raise Conflict(_("The fee of this dossier has already been paid."), code="already_paid")
+    options = fee_options(dossier=dossier)
+    if options.nothing_to_pay:
+        raise ValidationFailed(_("There is no fee to pay online for this dossier."))
+    if options.must_choose:
+        chosen = [line for line in options.payable if line.position == choice]
+        if not chosen:
+            raise ValidationFailed(
+                _("Choose the case that applies to you."),
+                field_errors={"choice": [_("Choose the case that applies to you.")]},
+            )
+    else:
+        chosen = list(options.payable)
+    amount = sum(line.amount_vnd for line in chosen)
+    lines = _lines_json(chosen)
+    gateway = gateway or gateway_get()
+    now = clock.now()
+
+    reused: Payment | None = None
+    for old in Payment.objects.select_for_update().filter(
+        dossier=dossier, status=PaymentStatus.INITIATED
+    ):
+        if old.expires_at <= now + REUSE_MARGIN:
+            _close(old, PaymentStatus.EXPIRED, now=now, actor=None, reason="replaced")
+        elif reused is None and old.amount_vnd == amount and old.fee_lines == lines:
+            reused = old
+        else:
+            _close(old, PaymentStatus.CANCELLED, now=now, actor=payer, reason="another fee")
+    if reused is not None:
+        payment = reused
+    else:
+        minutes = int(getattr(settings, "MOTCUA_PAYMENT_EXPIRE_MINUTES", 15))
+        payment = Payment.objects.create(
+            dossier=dossier,
+            order_ref=uuid.uuid4().hex[:30],
+            amount_vnd=amount,
+            fee_lines=lines,
+            gateway=gateway.name,
+            payer=payer if getattr(payer, "is_authenticated", False) else None,
+            payer_name=dossier.applicant_name,
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=minutes),
+        )
+        # "MC" + local date + the row id: unique, and readable on the phone to the desk.
+        payment.order_ref = f"MC{clock.now().astimezone(_vn()).strftime('%Y%m%d')}{payment.pk:06d}"
+        payment.save(update_fields=["order_ref"])
+        audit_record(
+            actor=payer if getattr(payer, "is_authenticated", False) else None,
+            action="payment.start",
+            obj=payment,
+            data={"dossier": dossier.code, "amount_vnd": amount, "gateway": gateway.name},
+        )
+    url = gateway.build_payment_url(payment, return_url, ipn_url, ip_addr=ip_addr, locale=locale)
+    return PaymentStart(payment=payment, redirect_url=url, reused=reused is not None)
+
+
+def _vn() -> dt.tzinfo:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _close(
+    payment: Payment, status: PaymentStatus, *, now: dt.datetime, actor: Any, reason: str
+) -> None:
+    before = payment.status
+    payment.status = status.value
+    payment.closed_at = now
+    payment.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=f"payment.{status.value}",
+        obj=payment,
+        data={"from": before, "reason": reason},
+    )
+
+
+def _log(
+    *,
+    kind: CallbackKind,
+    result: GatewayResult,
+    outcome: CallbackOutcome,
+    payment: Payment | None,
+    now: dt.datetime,
+) -> None:
+    PaymentCallback.objects.create(
+        received_at=now,
+        kind=kind.value,
+        verified=result.signature_ok,
+        gateway_success=result.success,
+        outcome=outcome.value,
+        order_ref=result.order_ref[:100],
+        amount_vnd=result.amount_vnd,
+        gateway_txn=result.gateway_txn[:40],
+        payment=payment,
+        payload=result.raw,
+    )
+
+
+def _answer(
+    outcome: CallbackOutcome, rsp: str, payment: Payment | None = None, *, paid: bool = False
+) -> ConfirmResult:
+    return ConfirmResult(
+        outcome=outcome,
+        rsp_code=rsp,
+        message=IPN_MESSAGES[rsp],
+        payment_id=payment.pk if payment else None,
+        dossier_code=payment.dossier.code if payment else None,
+        paid=paid,
+    )
+
+
+@transaction.atomic
+def payment_confirm_from_gateway(
+    *,
+    params: Mapping[str, str],
+    kind: CallbackKind = CallbackKind.IPN,
+    gateway: PaymentGateway | None = None,
+) -> ConfirmResult:
+    """Apply one gateway callback (IPN or return URL), exactly once.
+
+    Order of checks (the gateway's IPN contract): signature (else "97", nothing changes) →
+    order exists ("01") → amount equals ("04") → status. Under a row lock on the payment:
+    success moves it to `paid` once; a replay answers "02" and changes nothing; a failure moves
+    `initiated` to `failed` (the dossier stays payable). A success that arrives after the
+    payment expired, failed or was replaced still counts when signature and amount are right
+    (the money was taken), unless the dossier is already paid by another order: then nothing is
+    counted twice and the callback is logged `refund_needed` for the reconciliation report.
+    Every callback is logged (PaymentCallback)."""
+    gateway = gateway or gateway_get()
+    result = (
+        gateway.verify_ipn(params) if kind is CallbackKind.IPN else gateway.verify_return(params)
+    )
+    now = clock.now()
+    if not result.signature_ok:
+        _log(
+            kind=kind,
+            result=result,
+            outcome=CallbackOutcome.INVALID_SIGNATURE,
+            payment=None,
+            now=now,
+        )
+        return _answer(CallbackOutcome.INVALID_SIGNATURE, "97")
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("dossier")
+        .filter(order_ref=result.order_ref)
+        .first()
+        if result.order_ref
+        else None
+    )
+    if payment is None:
+        _log(
+            kind=kind, result=result, outcome=CallbackOutcome.ORDER_NOT_FOUND, payment=None, now=now
+        )
+        return _answer(CallbackOutcome.ORDER_NOT_FOUND, "01")
+    if result.amount_vnd != payment.amount_vnd:
+        _log(
+            kind=kind,
+            result=result,
+            outcome=CallbackOutcome.INVALID_AMOUNT,
+            payment=payment,
+            now=now,
+        )
+        return _answer(CallbackOutcome.INVALID_AMOUNT, "04", payment)
+    if payment.status == PaymentStatus.PAID:
+        _log(
+            kind=kind,
+            result=result,
+            outcome=CallbackOutcome.ALREADY_CONFIRMED,
+            payment=payment,
+            now=now,
+        )
+        return _answer(CallbackOutcome.ALREADY_CONFIRMED, "02", payment, paid=True)
+    if not result.success:
+        if payment.status != PaymentStatus.INITIATED:
+            _log(
+                kind=kind,
+                result=result,
+                outcome=CallbackOutcome.ALREADY_CONFIRMED,
+                payment=payment,
+                now=now,
+            )
+            return _answer(CallbackOutcome.ALREADY_CONFIRMED, "02", payment)
+        payment.response_code = result.response_code[:4]
+        payment.gateway_payload = result.raw
+        payment.save(update_fields=["response_code", "gateway_payload"])
+        _close(payment, PaymentStatus.FAILED, now=now, actor=None, reason=result.response_code)
+        _log(
+            kind=kind,
+            result=result,
+            outcome=CallbackOutcome.FAILURE_RECORDED,
+            payment=payment,
+            now=now,
+        )
+        return _answer(CallbackOutcome.FAILURE_RECORDED, "00", payment)
+    # Success.
+    other_paid = (
+        Payment.objects.filter(dossier_id=payment.dossier_id, status=PaymentStatus.PAID)
+        .exclude(pk=payment.pk)
+        .exists()
+    )
+    if not other_paid:
+        before = payment.status
+        payment.status = PaymentStatus.PAID.value
+        payment.gateway_txn = result.gateway_txn[:40]
+        payment.bank_code = result.bank_code[:20]
+        payment.response_code = result.response_code[:4]
+        payment.paid_at = result.pay_date or now
+        payment.closed_at = now
+        payment.gateway_payload = result.raw
+        try:
+            with transaction.atomic():
+                payment.save(
+                    update_fields=[
+                        "status",
+                        "gateway_txn",
+                        "bank_code",
+                        "response_code",
+                        "paid_at",
+                        "closed_at",
+                        "gateway_payload",
+                    ]
+                )
+        except IntegrityError:
+            # Another order of the same dossier became paid at the same moment.
+            payment.status = before
+            other_paid = True
+        else:
+            audit_record(
+                actor=None,
+                action="payment.paid",
+                obj=payment,
+                data={
+                    "from": before,
+                    "via": kind.value,
+                    "gateway_txn": payment.gateway_txn,
+                    "late": before != PaymentStatus.INITIATED,
+                },
+            )
+            _log(
+                kind=kind,
+                result=result,
+                outcome=CallbackOutcome.CONFIRMED,
+                payment=payment,
+                now=now,
+            )
+            return _answer(CallbackOutcome.CONFIRMED, "00", payment, paid=True)
+    _log(kind=kind, result=result, outcome=CallbackOutcome.REFUND_NEEDED, payment=payment, now=now)
+    audit_record(
+        actor=None,
+        action="payment.refund_needed",
+        obj=payment,
+        data={"gateway_txn": result.gateway_txn, "amount_vnd": result.amount_vnd},
+    )
+    logger.warning("payment %s paid at the gateway but the dossier is already paid", payment)
+    return _answer(CallbackOutcome.REFUND_NEEDED, "02", payment)
+
+
+def payment_callback_handle(
+    *, params: Mapping[str, str], kind: CallbackKind = CallbackKind.IPN
+) -> ConfirmResult:
+    """`payment_confirm_from_gateway`, never raising: an unexpected error is logged (and the
+    callback recorded) and answered "99", as the gateway's IPN contract asks."""
+    try:
+        return payment_confirm_from_gateway(params=params, kind=kind)
+    except Exception:
+        logger.exception("payment callback failed")
+        try:
+            PaymentCallback.objects.create(
+                received_at=clock.now(),
+                kind=kind.value,
+                verified=False,
+                outcome=CallbackOutcome.ERROR.value,
+                order_ref=str(params.get("vnp_TxnRef", ""))[:100],
+                payload={k: str(v) for k, v in params.items()},
+            )
+        except Exception:  # pragma: no cover - the database itself is down
+            logger.exception("could not record the failed payment callback")
+        return _answer(CallbackOutcome.ERROR, "99")
+
+
+def payment_expire_stale(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Mark initiated payments past their expiry as expired (periodic job). Returns how many.
+
+    The dossier stays payable. A success that the gateway still reports later counts (see
+    `payment_confirm_from_gateway`)."""
+    now = now or clock.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Payment.objects.select_for_update(skip_locked=True).filter(
+                    status=PaymentStatus.INITIATED, expires_at__lt=now
+                )[:batch]
+            )
+            for payment in rows:
+                _close(payment, PaymentStatus.EXPIRED, now=now, actor=None, reason="timeout")
+        done += len(rows)
+        if len(rows) < batch:
+            return done
