@@ -2,4 +2,5 @@
 
 VI: dict[str, str | list[str]] = {
     "Satisfaction": "Mức độ hài lòng",
+    "Switch": "Đổi",
 }
