@@ -4,7 +4,7 @@ Renders from the shapes in `documents.data`; never imports dossiers."""
 
 from motcua.documents.barcodes import code128_svg, qr_svg
 from motcua.documents.pki import DemoPki, demo_pki_ensure
-from motcua.documents.rendering import render_form, render_form_html
+from motcua.documents.rendering import font_uris, render_form, render_form_html, render_html_pdf
 from motcua.documents.services import credential_set_pkcs12, signer_config_for
 from motcua.documents.signing import SignerConfig, sign_pdf, tsa_from_settings
 from motcua.documents.verification import (
@@ -23,7 +23,9 @@ __all__ = [
     "credential_set_pkcs12",
     "demo_pki_ensure",
     "qr_svg",
+    "font_uris",
     "render_form",
+    "render_html_pdf",
     "render_form_html",
     "sign_pdf",
     "signer_config_for",

@@ -80,7 +80,18 @@ def render_form_html(*, kind: FormKind, data: FormData) -> str:
 
 def render_form(*, kind: FormKind, data: FormData) -> bytes:
     """The form as an A4 PDF (bytes). Same data → same bytes."""
-    html = render_form_html(kind=kind, data=data)
+    return render_html_pdf(html=render_form_html(kind=kind, data=data))
+
+
+def font_uris() -> dict[str, str]:
+    """The bundled fonts' file URIs by key (serif_regular, …), for other documents'
+    @font-face rules (the fee receipt)."""
+    return {key: path.as_uri() for key, path in FONT_FILES.items()}
+
+
+def render_html_pdf(*, html: str) -> bytes:
+    """Any complete HTML document as a PDF with the bundled fonts; nothing else is fetched.
+    Same HTML → same bytes."""
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher())
     pdf = document.write_pdf(font_config=_font_config(), pdf_identifier=identifier)

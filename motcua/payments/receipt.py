@@ -13,53 +13,17 @@ through the tax authority's system; see docs/adr/0011-payments.md."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import importlib.resources
-import threading
 import unicodedata
 import zoneinfo
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from motcua.documents.api import qr_svg
+from motcua.documents.api import font_uris, qr_svg, render_html_pdf
 from motcua.dossiers.api import tracking_url
 from motcua.payments.models import Payment
 from motcua.payments.words import vnd_figures, vnd_in_words
-
-# The documents app ships these files (documents/fonts/README.md); read as package data.
-FONTS_DIR = Path(str(importlib.resources.files("motcua.documents") / "fonts"))
-FONT_FILES = {
-    "serif_regular": FONTS_DIR / "NotoSerif-Regular.ttf",
-    "serif_bold": FONTS_DIR / "NotoSerif-Bold.ttf",
-    "serif_italic": FONTS_DIR / "NotoSerif-Italic.ttf",
-}
-
-
-class _LocalOnlyFetcher(URLFetcher):
-    def __init__(self) -> None:
-        super().__init__(fail_on_errors=True)
-        self._allowed = {path.as_uri() for path in FONT_FILES.values()}
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:") or url in self._allowed:
-            return super().fetch(url, headers)
-        raise ValueError(f"payments receipt: refusing to load {url!r}")
-
-
-_local = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    config = getattr(_local, "font_config", None)
-    if config is None:
-        config = _local.font_config = FontConfiguration()
-    return config
 
 
 def _local_time(value: Any) -> Any:
@@ -73,7 +37,7 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
     url = tracking_url(dossier)
     qr = base64.b64encode(qr_svg(url).encode("utf-8")).decode("ascii")
     return {
-        "fonts": {key: path.as_uri() for key, path in FONT_FILES.items()},
+        "fonts": font_uris(),
         "agency_parent": (agency.parent.name if agency.parent_id and agency.parent else "").upper(),
         "agency": agency.name.upper(),
         "place": str(getattr(settings, "MOTCUA_PROVINCE_NAME", "")),
@@ -106,9 +70,4 @@ def receipt_pdf(payment: Payment) -> bytes:
     """The receipt of a paid payment as PDF bytes (same payment → same bytes)."""
     if payment.paid_at is None:
         raise ValueError("receipt_pdf needs a paid payment")
-    html = receipt_html(payment)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_LocalOnlyFetcher())
-    pdf = document.write_pdf(font_config=_font_config(), pdf_identifier=identifier)
-    assert isinstance(pdf, bytes)
-    return pdf
+    return render_html_pdf(html=receipt_html(payment))

@@ -9,7 +9,6 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from conftest import PROMOTION
 from motcua.core import clock
@@ -435,8 +434,6 @@ def test_racing_submits_create_one_dossier(online):
     from motcua.dossiers import api
     from motcua.dossiers.models import Dossier
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
     draft = _ready_draft(online)
     barrier = threading.Barrier(2)
     results: list[Any] = []

@@ -55,7 +55,9 @@ def _press(client, gateway_url, button):
 
 def _pdf_text(pdf: bytes, tmp_path) -> str:
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+        from conftest import _require
+
+        _require("pdftotext", "pdftotext (poppler-utils) is not installed")
     path = tmp_path / "receipt.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
