@@ -1,12 +1,11 @@
 """The citizen's whole journey in a real Chromium (issue #5): find a procedure with an
-unaccented query → submit online with files → the desk accepts → pay through the sandbox
-gateway → processing → signed e-result → the citizen downloads it and verifies it → rates;
-and a supplement round trip. Every portal page visited is checked with axe-core and
-screenshotted (test-artifacts/journey-*.png) at 1280 px; the phone-width sweep is in
-test_a11y_portal.py.
-
-The desk's decisions in the middle are taken through the same domain services the desk pages
-call (the desk UI has its own browser test: motcua/desk/tests/test_browser_desk.py)."""
+unaccented query → submit online with files (commune picked from the province's list) → pay
+through the sandbox gateway, before the desk has looked at it → the desk accepts it on the desk
+pages → the specialist and the leader process it there, the leader approving with the result,
+which is signed → the desk returns it online → the citizen downloads the signed e-result and
+verifies it → rates; and a supplement round trip. Every page visited, the citizen's and the
+officers', is checked with axe-core and screenshotted (test-artifacts/journey-*.png) at 1280 px;
+the phone-width sweep is in test_a11y_portal.py."""
 
 from __future__ import annotations
 
@@ -47,8 +46,9 @@ def _axe_serious(page: Any) -> list[str]:
 class Look:
     """Screenshot and axe-check each page the citizen lands on."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, prefix: str = "journey") -> None:
         self.page = page
+        self.prefix = prefix
         self.problems: list[str] = []
         self.n = 0
 
@@ -56,7 +56,7 @@ class Look:
         self.n += 1
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(
-            path=str(ARTIFACTS / f"journey-{self.n:02d}-{name}.png"), full_page=True
+            path=str(ARTIFACTS / f"{self.prefix}-{self.n:02d}-{name}.png"), full_page=True
         )
         self.problems += _axe_serious(self.page)
 
@@ -77,6 +77,11 @@ def journey(world, demo_signing, monkeypatch, django_user_model):  # noqa: F811
         filename="journey.json",
         actor=None,
     )
+    from motcua.calendar.api import calendar_seed
+    from motcua.core import clock
+
+    # The live server runs on the real clock: today's calendar too.
+    calendar_seed(years=[clock.now().year, clock.now().year + 1])
     world["citizen"] = django_user_model.objects.create_user(
         username="dan", password="pw-12345-x", full_name="Quàng Văn Đức"
     )
@@ -117,6 +122,7 @@ def _submit_online(page: Any, base: str, look: Look, tmp_path: Path) -> str:
     page.fill("[name=representative]", "Quàng Văn Đức")
     page.fill("[name=phone]", "0215382111")
     page.fill("[name=address]", "Số 1, phường Mường Thanh")
+    page.select_option("[name=commune_code]", label="Phường Mường Thanh")
     page.click("text=Lưu và tiếp tục")
     page.wait_for_url("**/thong-tin/")
     look("fields")
@@ -145,38 +151,43 @@ def _submit_online(page: Any, base: str, look: Look, tmp_path: Path) -> str:
     return page.url.split("#")[0]
 
 
+def _officer(browser: Any, base: str, username: str, look: Look | None = None) -> Any:
+    """A signed-in officer's page in its own browser context (its own session)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(f"{base}/dang-nhap/?next=/desk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw-12345-x")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/desk/")
+    return page
+
+
 def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tmp_path):
     from motcua.dossiers.api import Dossier, DossierDocument
-    from motcua.dossiers.data import UploadedFile
     from motcua.payments.api import Payment
 
-    users = journey["users"]
     base = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(20000)
     look = Look(page)
+    officers: list[Any] = []
     try:
         _sign_in(page, base)
         my_url = _submit_online(page, base, look, tmp_path)
         d = Dossier.objects.get(applicant_user=journey["citizen"])
-        assert (d.status, d.channel, d.form_data) == (
+        assert (d.status, d.channel, d.form_data, d.commune_code) == (
             "submitted",
             "online",
             {"program_name": "Khuyến mại mùa xuân"},
+            3334,
         )
-        # The desk accepts it (the clock starts; the dossier gets its code).
-        from motcua.core import clock
-
-        now = clock.now()
-        d = act(d, users["desk"], "accept", now)
-        assert d.status == "received" and d.code
-        # The citizen sees the outcome and pays the fee through the sandbox gateway.
-        page.goto(my_url)
-        assert d.code in page.content()
-        look("accepted")
-        page.click("text=Thanh toán lệ phí")
-        page.wait_for_load_state()
+        # Right after submitting, before the desk has looked at it, the citizen pays the fee.
+        assert not d.code
+        page.get_by_role("link", name="Thanh toán lệ phí").click()
+        page.wait_for_url(f"**/ho-so-cua-toi/{d.reference}/thanh-toan/")
         look("pay")
         page.click("main button[type=submit] >> nth=-1")
         page.wait_for_url("**/sandbox-gateway/pay/**")
@@ -184,30 +195,85 @@ def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tm
         page.click("button[value=pay]")
         page.wait_for_url("**/thanh-toan/ket-qua/**")
         look("paid")
+        assert "Thanh toán thành công" in page.locator("main").inner_text()
         assert Payment.objects.get(dossier=d).status == "paid"
-        # Processing: specialist, leader approves with the result; the result is signed.
+        d.refresh_from_db()
+        assert d.status == "submitted"
+
+        # The desk officer finds it among the online submissions, sees it paid, accepts it.
+        desk = _officer(browser, base, "desk")
+        officers.append(desk)
+        queue = desk.locator("section[aria-labelledby=h-queue]")
+        assert "Công ty TNHH Thương mại Mường Thanh" in queue.inner_text()
+        look.page = desk
+        look("desk-worklist")
+        queue.locator("tbody a").first.click()
+        desk.wait_for_load_state()
+        summary = desk.locator("main").inner_text()
+        assert "Đã thanh toán trực tuyến: 100.000" in summary
+        assert "Phường Mường Thanh" in summary  # the commune picked from the list
+        look("desk-review")
+        desk.click("#action-accept button[type=submit]")
+        desk.wait_for_load_state()
+        d.refresh_from_db()
+        assert d.status == "received" and d.code
+        assert desk.locator(".status-pill").inner_text() == "Đã tiếp nhận"
+        # … and forwards it to the specialist.
+        desk.goto(f"{base}/desk/ho-so/{d.code}/")
+        desk.select_option("#id_forward-to_user", label="CV")
+        desk.click("#action-forward button[type=submit]")
+        desk.wait_for_load_state()
+        assert "Đã chuyển hồ sơ." in desk.locator(".messages").inner_text()
+
+        # The specialist forwards it to the leader from the worklist.
+        cv = _officer(browser, base, "cv")
+        officers.append(cv)
+        cv.click(f"text={d.code}")
+        cv.wait_for_url(f"**/desk/ho-so/{d.code}/")
+        cv.select_option("#id_forward-to_user", label="LD")
+        cv.fill("#id_forward-note", "Hồ sơ hợp lệ, đề nghị phê duyệt.")
+        cv.click("#action-forward button[type=submit]")
+        cv.wait_for_load_state()
+        assert "Đã chuyển hồ sơ." in cv.locator(".messages").inner_text()
+
+        # The leader approves with the result, which the system signs (PAdES, demo PKI).
         from motcua.documents.api import render_form
         from motcua.documents.data import FormKind
         from motcua.dossiers.api import form_data
 
         result_pdf = render_form(kind=FormKind.RECEIPT, data=form_data(dossier=d, kind="receipt"))
-        act(d, users["desk"], "forward", now, to_user=users["cv"].pk)
-        act(d, users["cv"], "forward", now, to_user=users["ld"].pk)
-        act(
-            d,
-            users["ld"],
-            "approve",
-            now,
-            result=UploadedFile(name="giay-xac-nhan.pdf", content=result_pdf),
+        ld = _officer(browser, base, "ld")
+        officers.append(ld)
+        ld.goto(f"{base}/desk/ho-so/{d.code}/")
+        ld.set_input_files(
+            "#id_approve-result",
+            files=[
+                {"name": "giay-xac-nhan.pdf", "mimeType": "application/pdf", "buffer": result_pdf}
+            ],
         )
-        d.refresh_from_db()
-        assert d.status == "result_ready"
+        look.page = ld
+        look("leader-approves")
+        ld.click("#action-approve button[type=submit]")
+        ld.wait_for_load_state()
+        assert ld.locator(".status-pill").inner_text() == "Đã có kết quả"
         assert DossierDocument.objects.filter(dossier=d, kind="result", signed=True).exists()
-        act(d, users["desk"], "return_result", now, method="online")
+
+        # The desk returns it online: the way the citizen asked for it is already chosen.
+        desk.goto(f"{base}/desk/ho-so/{d.code}/")
+        assert desk.locator("#action-return_result input[value=online]").is_checked()
+        desk.click("#action-return_result button[type=submit]")
+        desk.wait_for_load_state()
+        assert desk.locator(".status-pill").inner_text() == "Đã trả kết quả"
+        look.page = desk
+        look("desk-returned")
         d.refresh_from_db()
-        assert d.status == "returned" and d.outcome == "early"
+        assert (d.status, d.return_method) == ("returned", "online")
+        assert d.outcome in ("early", "on_time")
+
         # The citizen downloads the signed e-result and verifies it on the public page.
+        look.page = page
         page.goto(my_url)
+        assert d.code in page.content()
         look("returned")
         href = page.get_attribute("a[download]", "href")
         pdf = page.request.get(base + href).body()
@@ -236,8 +302,12 @@ def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tm
         from motcua.feedback.models import RatingReceipt
 
         assert RatingReceipt.objects.filter(dossier=d).count() == 1
+        page.goto(my_url)
+        assert "Đánh giá" not in page.locator("main").inner_text()  # rated: no second link
         assert look.problems == []
     finally:
+        for officer_page in officers:
+            officer_page.context.close()
         context.close()
 
 
@@ -250,7 +320,7 @@ def test_supplement_round_trip(live_server, browser, journey, tmp_path):
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(20000)
-    look = Look(page)
+    look = Look(page, "journey-supplement")
     try:
         _sign_in(page, base)
         my_url = _submit_online(page, base, look, tmp_path)

@@ -6,12 +6,13 @@ from motcua.accounts import selectors as _selectors
 from motcua.accounts.models import Agency, ApiToken, CitizenProfile, RoleAssignment, User
 from motcua.accounts.oidc import OidcError, OidcStart, oidc_enabled, oidc_finish, oidc_start
 from motcua.accounts.permissions import roles_required, signed_in
-from motcua.accounts.province_import import commune_choices, province_import
+from motcua.accounts.province_import import commune_choices, commune_name, province_import
 from motcua.accounts.selectors import (
     agency_get_by_code,
     agency_list,
     agency_where_desk_officer,
     citizen_profile_get,
+    commune_codes,
     password_reset_users,
     user_agency_ids,
     user_has_any_role,
@@ -61,6 +62,8 @@ __all__ = [
     "agency_list",
     "agency_upsert",
     "commune_choices",
+    "commune_name",
+    "commune_codes",
     "province_import",
     "api_token_authenticate",
     "api_token_issue",

@@ -10,6 +10,7 @@ list (Decision 20/2020/QĐ-TTg, re-issued after the 2025 mergers) is loaded: the
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -165,3 +166,13 @@ def commune_choices(*, province_code: int) -> list[tuple[int, str]]:
         ((int(w.code), w.name) for w in Ward.iter_all() if int(w.province_code) == province_code),
         key=lambda item: item[1],
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _commune_names() -> dict[int, str]:
+    return {int(w.code): w.name for w in Ward.iter_all()}
+
+
+def commune_name(code: int | None) -> str:
+    """The name of a commune from its national code ("" when unknown or None)."""
+    return _commune_names().get(code, "") if code is not None else ""

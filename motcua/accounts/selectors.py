@@ -135,7 +135,13 @@ def citizen_find_by_oidc(*, issuer: str, subject: str) -> User | None:
 
 @functools.cache
 def commune_codes(*, province_code: int) -> frozenset[int]:
-    """National codes of the province's communes (vietnam-provinces, 2025 data)."""
+    """National codes of the province's communes (vietnam-provinces, 2025 data; the list is
+    part of the installed package, so it is computed once per process)."""
+    return _commune_codes(province_code)
+
+
+@functools.lru_cache(maxsize=8)
+def _commune_codes(province_code: int) -> frozenset[int]:
     return frozenset(int(w.code) for w in Ward.iter_all() if int(w.province_code) == province_code)
 
 

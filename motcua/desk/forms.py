@@ -617,6 +617,11 @@ class ReturnResultForm(ActionForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    def setup(self) -> None:
+        # The way the applicant asked for the result (online submissions) comes first.
+        if self.dossier.result_delivery in ("desk", "post", "online"):
+            self.fields["method"].initial = self.dossier.result_delivery
+
 
 class WithdrawForm(ReasonForm):
     action = "withdraw"

@@ -16,6 +16,7 @@ from motcua.payments.selectors import (
     access_dossier_for_payer,
     fee_options,
     payment_get_by_ref,
+    payment_key,
     payment_reconciliation,
     payment_status_for_dossier,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "SandboxGateway",
     "StatusTotal",
     "access_dossier_for_payer",
+    "payment_key",
     "fee_options",
     "gateway_get",
     "payer_unlock",

@@ -103,6 +103,8 @@ class ConfirmResult:
     payment_id: int | None = None
     dossier_code: str | None = None
     paid: bool = False
+    #: What the portal's payment pages use for the dossier (code, or reference before it has one).
+    dossier_key: str | None = None
 
     def ipn_body(self) -> dict[str, Any]:
         return {"RspCode": self.rsp_code, "Message": self.message}

@@ -34,8 +34,10 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
     dossier = payment.dossier
     agency = dossier.receiving_agency
     paid = _local_time(payment.paid_at)
-    url = tracking_url(dossier)
-    qr = base64.b64encode(qr_svg(url).encode("utf-8")).decode("ascii")
+    # Paid before the desk accepted it, an online dossier has no code yet: the receipt names
+    # its reference and has no tracking QR (rendered again after acceptance, it has both).
+    url = tracking_url(dossier) if dossier.code else ""
+    qr = base64.b64encode(qr_svg(url).encode("utf-8")).decode("ascii") if url else ""
     return {
         "fonts": font_uris(),
         "agency_parent": (agency.parent.name if agency.parent_id and agency.parent else "").upper(),
@@ -46,6 +48,7 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
         "payer": payment.payer_name or dossier.applicant_name,
         "address": dossier.address,
         "dossier_code": dossier.code,
+        "dossier_reference": str(dossier.reference),
         "procedure": dossier.procedure_name,
         "lines": [
             {**line, "amount_text": vnd_figures(int(line["amount_vnd"]))}
@@ -56,7 +59,7 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
         "paid_at": f"{paid:%H} giờ {paid:%M} phút, ngày {paid:%d/%m/%Y}",
         "paid_date": f"ngày {paid:%d} tháng {paid.month} năm {paid.year}",
         "meta_created": paid.replace(microsecond=0).isoformat(),
-        "qr_uri": f"data:image/svg+xml;base64,{qr}",
+        "qr_uri": f"data:image/svg+xml;base64,{qr}" if qr else "",
         "tracking_url": url,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -87,17 +88,28 @@ def payment_status_for_dossier(dossier: Dossier) -> DossierPaymentStatus:
     )
 
 
-def access_dossier_for_payer(
-    *, code: str, user: Any, unlocked_codes: Iterable[str] = ()
-) -> Dossier:
-    """The dossier with this code, if this person may pay for it: its applicant signed in, or
-    someone who proved the code + PIN in this session (`unlocked_codes`). NotFound otherwise
-    (never says whether the dossier exists)."""
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "receiving_agency")
-        .filter(code=code)
-        .first()
-    )
+def payment_key(dossier: Dossier) -> str:
+    """What the portal's payment pages use to name a dossier: its code, or, before the desk
+    accepts an online submission and gives it a code, its reference (a UUID)."""
+    return dossier.code or str(dossier.reference)
+
+
+def _as_uuid(key: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(key)
+    except (ValueError, AttributeError):
+        return None
+
+
+def access_dossier_for_payer(*, key: str, user: Any, unlocked_codes: Iterable[str] = ()) -> Dossier:
+    """The dossier named by `key` (its code, or its reference), if this person may pay for it:
+    its applicant signed in, or someone who proved the code + PIN in this session
+    (`unlocked_codes`). A dossier without a code yet (an online submission the desk has not
+    accepted) can only be reached by its signed-in applicant, by its reference. NotFound
+    otherwise (never says whether the dossier exists)."""
+    qs = Dossier.objects.select_related("procedure_version", "receiving_agency")
+    reference = _as_uuid(key)
+    dossier = (qs.filter(reference=reference) if reference else qs.filter(code=key)).first()
     if dossier is None:
         raise NotFound("No dossier")
     owner = (
@@ -105,7 +117,7 @@ def access_dossier_for_payer(
         and dossier.applicant_user_id is not None
         and dossier.applicant_user_id == user.pk
     )
-    if owner or code in set(unlocked_codes):
+    if owner or (dossier.code and dossier.code in set(unlocked_codes)):
         return dossier
     raise NotFound("No dossier")
 

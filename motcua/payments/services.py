@@ -29,7 +29,7 @@ from motcua.payments.data import (
 )
 from motcua.payments.gateways import PaymentGateway, gateway_get
 from motcua.payments.models import Payment, PaymentCallback
-from motcua.payments.selectors import TERMINAL_STATUSES, fee_options
+from motcua.payments.selectors import TERMINAL_STATUSES, fee_options, payment_key
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +192,7 @@ def _answer(
         payment_id=payment.pk if payment else None,
         dossier_code=payment.dossier.code if payment else None,
         paid=paid,
+        dossier_key=payment_key(payment.dossier) if payment else None,
     )
 
 

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import ApplicationError, ValidationFailed
 from motcua.dossiers import api as dossiers_api
+from motcua.feedback.api import rating_open_for_code
+from motcua.payments.api import payment_key, payment_status_for_dossier
 from motcua.portal.public_dossiers import ACTION_TEXT
 from motcua.portal.views_submit import DELIVERY_LABELS, MAX_UPLOAD_READ, STEPS, citizen
 
@@ -45,12 +47,13 @@ STATUS_TEXT = {
 }
 
 
-def _url_or_none(name: str, *args: Any) -> str | None:
-    """The URL when that page exists (pages built by other parts of the portal)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+def _pay_link(dossier: Any) -> tuple[str | None, bool]:
+    """The fee page's URL when there is a fee to pay (or a paid fee's receipt), and whether
+    paying is due now."""
+    state = payment_status_for_dossier(dossier)
+    if state.paid or state.payable_now:
+        return reverse("portal:pay_dossier", args=[payment_key(dossier)]), state.payable_now
+    return None, False
 
 
 @citizen
@@ -88,6 +91,7 @@ def _dossier_context(request: HttpRequest, dossier: Any) -> dict[str, Any]:
     events = dossiers_api.dossier_events(dossier=dossier).filter(action__in=sorted(ACTION_TEXT))
     result = dossiers_api.applicant_result(dossier=dossier)
     code = dossier.code
+    pay_url, pay_due = _pay_link(dossier)
     return {
         "d": dossier,
         "status_label": dossiers_api.STATUS_LABELS[dossiers_api.DossierStatus(dossier.status)],
@@ -103,9 +107,14 @@ def _dossier_context(request: HttpRequest, dossier: Any) -> dict[str, Any]:
         "checklist": [row for row in dossier.checklist or [] if isinstance(row, dict)],
         "result": result,
         "verify_url": reverse("portal:verify_code", args=[code]) if result and code else None,
-        # Pages of other parts of the portal, linked only when they exist.
-        "pay_url": _url_or_none("portal:pay_dossier", code) if code else None,
-        "rate_url": _url_or_none("portal:rate_dossier", code) if code else None,
+        # Linked only when there is something to do there: a fee to pay (or a paid one's
+        # receipt) — from the moment of submitting, before the desk gives the dossier a code
+        # — and a rating once the result is ready and not rated yet.
+        "pay_url": pay_url,
+        "pay_due": pay_due,
+        "rate_url": reverse("portal:rate_dossier", args=[code])
+        if code and rating_open_for_code(dossier_code=code)
+        else None,
         "errors": {},
     }
 

@@ -1,13 +1,17 @@
 """Paying a dossier's fee online (interface only: parse, call payments.api, render).
 
-Who may pay: the dossier's applicant signed in, or anyone who proved the dossier code + the
-lookup PIN printed on the receipt in this session (on the public tracking page, or on this
-page; both remember the code under public_dossiers.TRACKED_SESSION_KEY)."""
+The pages name a dossier by its "key" (payments.api.payment_key): its code, or, for an online
+submission the desk has not accepted yet, its reference (UUID) — the fee may be paid right
+after submitting. Who may pay: the dossier's applicant signed in, or anyone who proved the
+dossier code + the lookup PIN printed on the receipt in this session (on the public tracking
+page, or on this page; both remember the code under public_dossiers.TRACKED_SESSION_KEY)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,6 +28,7 @@ from motcua.payments.api import (
     access_dossier_for_payer,
     payer_unlock,
     payment_ipn,
+    payment_key,
     payment_receipt_pdf,
     payment_return,
     payment_start,
@@ -60,13 +65,31 @@ def _too_many_tries(request: HttpRequest) -> bool:
     return False
 
 
-def _payer_dossier(request: HttpRequest, code: str) -> Dossier | None:
+def _payer_dossier(request: HttpRequest, key: str) -> Dossier | None:
     try:
         return access_dossier_for_payer(
-            code=code, user=request.user, unlocked_codes=_unlocked(request)
+            key=key, user=request.user, unlocked_codes=_unlocked(request)
         )
     except NotFound:
         return None
+
+
+def _is_reference(key: str) -> bool:
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _back_url(request: HttpRequest, dossier: Dossier) -> str:
+    """The dossier's own page for its signed-in applicant, its public tracking page otherwise."""
+    user: Any = request.user
+    if user.is_authenticated and dossier.applicant_user_id == user.pk:
+        return reverse("portal:my_dossier", args=[str(dossier.reference)])
+    if dossier.code:
+        return reverse("portal:track_code", args=[dossier.code])
+    return ""
 
 
 def _unlock_page(
@@ -113,6 +136,8 @@ def _pay_page(
         "portal/pay/pay.html",
         {
             "dossier": dossier,
+            "key": payment_key(dossier),
+            "back_url": _back_url(request, dossier),
             "state": state,
             "lines": lines,
             "other_lines": state.options.other,
@@ -133,8 +158,15 @@ def _pay_page(
 @require_http_methods(["GET", "POST"])
 def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
     """The fee of a dossier: the lines, a choice when the procedure lists alternatives, and a
-    button that sends the payer to the payment gateway."""
+    button that sends the payer to the payment gateway. `code` is the dossier's key (its code,
+    or its reference before it has a code)."""
     dossier = _payer_dossier(request, code)
+    if dossier is None and _is_reference(code):
+        # Only the signed-in applicant reaches a dossier by its reference (there is no PIN
+        # to prove before the desk accepts it): sign in, then come back.
+        if request.user.is_authenticated:
+            raise Http404
+        return redirect_to_login(request.get_full_path(), reverse("portal:login"))
     if request.method == "POST" and request.POST.get("action") == "unlock":
         pin = (request.POST.get("pin") or "").strip()
         if _too_many_tries(request):
@@ -189,7 +221,7 @@ def pay_return(request: HttpRequest) -> HttpResponse:
     """Where the gateway sends the payer back. Shows the result only after checking the
     signature (and confirms the payment if the gateway's IPN has not arrived yet)."""
     result = payment_return(params=request.GET.dict())
-    context: dict[str, Any] = {"result": result, "code": result.dossier_code}
+    context: dict[str, Any] = {"result": result, "code": result.dossier_key}
     status = 200
     if result.outcome is CallbackOutcome.INVALID_SIGNATURE:
         context["state"] = "invalid"
@@ -226,6 +258,7 @@ def pay_receipt(request: HttpRequest, code: str) -> HttpResponse:
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bien-lai-{code}.pdf"'
+    name = dossier.code or f"hs-{str(dossier.reference)[:8]}"
+    response["Content-Disposition"] = f'inline; filename="bien-lai-{name}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

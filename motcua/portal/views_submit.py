@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -143,6 +144,20 @@ def _applicant_fields(
             f("phone", _("Phone"), input_type="tel", autocomplete="tel", maxlength=20),
             f("email", _("Email"), input_type="email", autocomplete="email", maxlength=254),
             f("address", _("Address"), autocomplete="street-address", maxlength=500),
+        ],
+        "commune": f(
+            "commune_code",
+            _("Commune or ward (if your address is in the province)"),
+            help=_(
+                "Your commune or ward after the 2025 reorganisation. Procedures handled by "
+                "every commune go to the one you choose."
+            ),
+        ),
+        "communes": [
+            (str(code), name)
+            for code, name in accounts_api.commune_choices(
+                province_code=int(settings.MOTCUA_PROVINCE_CODE)
+            )
         ],
         "agency": f("agency", _("Agency that handles your dossier")) if len(agencies) > 1 else None,
         "agencies": sorted(agencies, key=lambda a: a.name) if len(agencies) > 1 else [],

@@ -10,6 +10,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from motcua.accounts.api import commune_name as accounts_commune_name
 from motcua.desk import presenters, queries
 from motcua.dossiers.api import Dossier
 
@@ -31,6 +32,11 @@ def vn_long_datetime(value: dt.datetime | None) -> str:
 @register.filter
 def dossier_ref(dossier: Dossier) -> str:
     return queries.dossier_ref(dossier)
+
+
+@register.filter
+def commune_name(code: int | None) -> str:
+    return accounts_commune_name(code)
 
 
 @register.filter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
@@ -24,6 +25,7 @@ from motcua.dossiers.api import (
     step_context,
     step_deadline_view,
 )
+from motcua.payments.api import payment_status_for_dossier, vnd_figures
 
 from .. import presenters, queries
 from ..forms import ACTION_FORMS, ActionForm, apply_domain_errors
@@ -135,9 +137,25 @@ def _page(
             "state_labels": presenters.STATE_LABELS,
             "outcome_labels": presenters.OUTCOME_LABELS,
             "version": dossier.procedure_version,
+            "fee": _fee_summary(dossier),
         },
         status=status,
     )
+
+
+def _fee_summary(dossier: Dossier) -> dict[str, Any]:
+    """What the desk needs to know of the fee: paid online (amount, order, when), still due
+    (from how much), or nothing to pay online."""
+    state = payment_status_for_dossier(dossier)
+    paid = state.paid_payment
+    return {
+        "paid": paid is not None,
+        "amount": vnd_figures(paid.amount_vnd) if paid else vnd_figures(state.due_vnd),
+        "order_ref": paid.order_ref if paid else "",
+        "paid_at": paid.paid_at if paid else None,
+        "due": state.due_vnd > 0,
+        "known": state.options.fees_known,
+    }
 
 
 @viewers

@@ -8,13 +8,20 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User, agency_get_by_code, agency_where_desk_officer
+from motcua.accounts.api import (
+    Agency,
+    User,
+    agency_get_by_code,
+    agency_where_desk_officer,
+    commune_codes,
+)
 from motcua.accounts.data import AgencyKind, Role
 from motcua.catalog.api import ProcedureVersion, form_data_clean, procedure_get_current
 from motcua.core import clock, fastinsert
@@ -80,6 +87,18 @@ def _validate_applicant(applicant: ApplicantData) -> dict[str, list[str]]:
             add("email", _("Enter a valid email address."))
     if not applicant.address.strip():
         add("address", _("Enter the applicant's address."))
+    if applicant.commune_code is not None and applicant.commune_code not in commune_codes(
+        province_code=int(getattr(settings, "MOTCUA_PROVINCE_CODE", 11))
+    ):
+        # The commune routes the dossier to its commune's agency; an address outside the
+        # province is written in the address line with no commune chosen.
+        add(
+            "commune_code",
+            _(
+                "Choose a commune of the province from the list, or none if the address is "
+                "outside the province."
+            ),
+        )
     return errors
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.api import User
+from motcua.accounts.data import AgencyKind
 from motcua.catalog.api import ProcedureVersion, form_data_clean, procedure_get_current
 from motcua.core import clock
 from motcua.core.audit import audit_record
@@ -155,8 +156,21 @@ def _applicant_errors(version: ProcedureVersion, raw: Mapping[str, str]) -> dict
             if applicant.kind == "person"
             else _("Only individuals may apply for this procedure.")
         )
-    agencies = [a.code for a in version.agencies.all()]
-    if len(agencies) > 1 and raw.get("agency") not in agencies:
+    agencies = list(version.agencies.all())
+    by_commune = [
+        a
+        for a in agencies
+        if a.kind == AgencyKind.COMMUNE
+        and applicant.commune_code is not None
+        and a.admin_unit_code == applicant.commune_code
+    ]
+    chosen = raw.get("agency")
+    # With no agency chosen, the agency of the applicant's commune is taken when it has one.
+    if (
+        len(agencies) > 1
+        and chosen not in {a.code for a in agencies}
+        and (chosen or not by_commune)
+    ):
         errors.setdefault("applicant.agency", []).append(
             _("Choose the agency that handles your dossier.")
         )

@@ -481,3 +481,53 @@ def test_desk_page_and_rest_show_the_form_data(online, client):
     html = page.content.decode()
     assert "Tên chương trình" in html and "Khuyến mại mùa xuân" in html
     assert "Số 1, Mường Thanh" in html
+
+
+def test_the_commune_chosen_routes_a_commune_procedure(online):
+    """A procedure every commune handles: with no agency picked, the applicant's commune
+    decides; a commune outside the province, or none with no agency, is refused."""
+    from conftest import BIRTH
+    from motcua.accounts.api import agency_upsert
+    from motcua.accounts.data import AgencyKind
+    from motcua.catalog.api import catalog_import
+    from motcua.dossiers import api
+
+    second = agency_upsert(
+        code="H11.03334",
+        name="Ủy ban nhân dân phường Mường Thanh",
+        kind=AgencyKind.COMMUNE,
+        parent=online["agencies"]["root"],
+        admin_unit_code=3334,
+    )
+    catalog_import(content=json.dumps([BIRTH]).encode(), filename="b.json", actor=None)
+    user = online["citizen"]
+    person = {
+        "kind": "person",
+        "full_name": "Lò Văn Minh",
+        "id_number": "011095001234",
+        "phone": "0912345678",
+        "address": "Tổ 5",
+    }
+    draft = api.online_draft_start(owner=user, procedure_code="1.001193")
+    with pytest.raises(ValidationFailed) as exc:
+        api.online_draft_save_applicant(draft_id=draft.pk, owner=user, data=person)
+    assert set(exc.value.field_errors) == {"applicant.agency"}
+    with pytest.raises(ValidationFailed) as exc:
+        api.online_draft_save_applicant(
+            draft_id=draft.pk, owner=user, data=dict(person, commune_code="70")
+        )  # Phường Hoàn Kiếm, Hà Nội: not in the province
+    assert set(exc.value.field_errors) == {"applicant.commune_code", "applicant.agency"}
+    api.online_draft_save_applicant(
+        draft_id=draft.pk, owner=user, data=dict(person, commune_code="3334")
+    )
+    api.online_draft_file_add(
+        draft_id=draft.pk,
+        owner=user,
+        file=UploadedFile(name="to-khai.pdf", content=PDF),
+        checklist_position=1,
+    )
+    api.online_draft_save_delivery(draft_id=draft.pk, owner=user, delivery="desk")
+    with clock.at(at(2026, 3, 2, 10)):
+        dossier = api.online_draft_submit(draft_id=draft.pk, owner=user)
+    assert dossier.deciding_agency == second
+    assert dossier.commune_code == 3334

@@ -289,3 +289,21 @@ def test_e_result_only_for_the_owner_of_an_online_result(client, site, monkeypat
     assert "/xac-thuc/H11.01.01-260302-0001/" in page
     client.force_login(site["other"])
     assert client.get(url).status_code == 404
+
+
+def test_the_applicant_picks_a_commune_from_the_province_list(client, site):
+    client.force_login(site["citizen"])
+    urls = _steps(client, _start(client))
+    page = client.get(urls["applicant"]).content.decode()
+    assert '<select id="f-applicant-commune_code" name="commune_code"' in page
+    assert '<option value="3325">Xã Mường Phăng</option>' in page
+    assert 'value="70"' not in page  # Hà Nội's wards are not offered
+    # A forged value is refused with a message linked to the field; what was typed is kept.
+    response = client.post(urls["applicant"], dict(APPLICANT, commune_code="70"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#f-applicant-commune_code"' in page
+    assert 'value="Công ty TNHH Thương mại Mường Thanh"' in page
+    assert client.post(urls["applicant"], dict(APPLICANT, commune_code="3325")).status_code == 302
+    page = client.get(urls["applicant"]).content.decode()
+    assert '<option value="3325" selected>Xã Mường Phăng</option>' in page

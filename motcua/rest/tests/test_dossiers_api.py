@@ -192,6 +192,16 @@ def test_applicant_shape_errors_name_the_field(world, api):
     assert set(unknown.json()["errors"]) == {"applicant"}
 
 
+def test_a_commune_outside_the_province_is_refused(world, api):
+    from motcua.dossiers.api import Dossier
+
+    applicant = dict(PERSON_JSON, commune_code=70)  # Phường Hoàn Kiếm, Hà Nội
+    response = api("desk").post(BASE, intake_body(applicant=applicant))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"applicant.commune_code"}
+    assert Dossier.objects.count() == 0
+
+
 def test_unknown_procedure(world, api):
     response = api("desk").post(BASE, intake_body(procedure="9.999999"))
     assert response.status_code == 400
