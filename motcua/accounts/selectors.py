@@ -9,7 +9,7 @@ from vietnam_provinces import Ward
 
 from motcua.accounts.data import Role
 from motcua.accounts.models import Agency, CitizenProfile, RoleAssignment, User
-from motcua.accounts.validators import phone_normalize
+from motcua.core.identifiers import phone_normalize
 
 
 def agency_list(*, on: datetime.date | None = None, kind: str | None = None) -> QuerySet[Agency]:

@@ -36,14 +36,10 @@ from motcua.accounts.models import (
     VerificationCode,
 )
 from motcua.accounts.selectors import commune_codes, contact_taken, user_find_by_contact
-from motcua.accounts.validators import (
-    id_number_structure_problem,
-    phone_normalize,
-    tax_code_structure_problem,
-)
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
+from motcua.core.identifiers import id_number_problem, phone_normalize, tax_code_problem
 from motcua.core.jobs import enqueue_on_commit
 from motcua.core.jobs import suppressed as jobs_suppressed
 from motcua.core.text import nfc
@@ -199,7 +195,7 @@ def _profile_problems(
         errors["kind"] = [_("Choose person or organisation.")]
     if not full_name:
         errors["full_name"] = [_("Enter your full name.")]
-    if id_number and (problem := id_number_structure_problem(id_number)):
+    if id_number and (problem := id_number_problem(id_number, date_of_birth)):
         errors["id_number"] = [problem]
     if date_of_birth is not None and not (
         datetime.date(1900, 1, 1) <= date_of_birth <= clock.now().date()
@@ -214,7 +210,7 @@ def _profile_problems(
             errors["organisation_name"] = [_("Enter the organisation's name.")]
         if not tax_code:
             errors["tax_code"] = [_("Enter the organisation's tax code.")]
-        elif problem := tax_code_structure_problem(tax_code):
+        elif problem := tax_code_problem(tax_code):
             errors["tax_code"] = [problem]
     return errors
 
@@ -567,7 +563,7 @@ def citizen_sign_in_oidc(*, issuer: str, subject: str, claims: Mapping[str, Any]
     now = clock.now()
     full_name = _claim(claims, "full_name")
     id_number = _claim(claims, "id_number")
-    if id_number and id_number_structure_problem(id_number):
+    if id_number and id_number_problem(id_number):
         id_number = ""
     dob: datetime.date | None = None
     with contextlib.suppress(ValueError):

@@ -1,127 +1,18 @@
-"""Checks of applicant data and uploaded files. Messages are user-facing (translatable)."""
+"""Checks of applicant data and uploaded files. Messages are user-facing (translatable).
+
+The checks of identifiers (ID number, tax code, phone) live in motcua.core.identifiers, shared
+with accounts; they are re-exported here for the dossier services."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 
 from django.utils.translation import gettext as _
 
-# Province codes used in the 12-digit personal ID number (CCCD; Circular 07/2016/TT-BCA and
-# successors): the 63 pre-2025 provinces' codes. New numbers keep these codes.
-_ID_PROVINCES = {
-    1,
-    2,
-    4,
-    6,
-    8,
-    10,
-    11,
-    12,
-    14,
-    15,
-    17,
-    19,
-    20,
-    22,
-    24,
-    25,
-    26,
-    27,
-    30,
-    31,
-    33,
-    34,
-    35,
-    36,
-    37,
-    38,
-    40,
-    42,
-    44,
-    45,
-    46,
-    48,
-    49,
-    51,
-    52,
-    54,
-    56,
-    58,
-    60,
-    62,
-    64,
-    66,
-    67,
-    68,
-    70,
-    72,
-    74,
-    75,
-    77,
-    79,
-    80,
-    82,
-    83,
-    84,
-    86,
-    87,
-    89,
-    91,
-    92,
-    93,
-    94,
-    95,
-    96,
-}
-_PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9|2[0-9])[0-9]{7,8}$")
-
-
-def id_number_problem(value: str, date_of_birth: dt.date | None = None) -> str | None:
-    """Why a 12-digit personal ID number is not valid, or None.
-
-    Structure: 3 digits province of birth registration, 1 digit century and sex (0/1: 1900s,
-    2/3: 2000s, 4/5: 2100s…), 2 digits year of birth, 6 digits sequence."""
-    if not re.fullmatch(r"[0-9]{12}", value or ""):
-        return _("The personal ID number has exactly 12 digits.")
-    if int(value[:3]) not in _ID_PROVINCES:
-        return _("The first three digits (%(code)s) are not a province code.") % {"code": value[:3]}
-    century = 1900 + 100 * (int(value[3]) // 2)
-    year = century + int(value[4:6])
-    if year > dt.date.today().year:  # noqa: DTZ011 - a year, not an instant
-        return _("The ID number gives a birth year in the future.")
-    if date_of_birth is not None and date_of_birth.year != year:
-        return _("The ID number gives birth year %(year)s, but the date of birth says %(dob)s.") % {
-            "year": year,
-            "dob": date_of_birth.year,
-        }
-    return None
-
-
-def tax_code_problem(value: str) -> str | None:
-    """Why an enterprise tax code is not valid (10 digits, or 10-3 for a branch, with the
-    check digit), or None. A 12-digit personal ID number is also accepted (individuals and
-    household businesses use it as their tax code from 01/07/2025)."""
-    value = (value or "").strip()
-    if re.fullmatch(r"[0-9]{12}", value):
-        return id_number_problem(value)
-    match = re.fullmatch(r"([0-9]{10})(-[0-9]{3})?", value)
-    if not match:
-        return _("A tax code has 10 digits, or 13 as 0123456789-001 for a branch.")
-    digits = [int(c) for c in match.group(1)]
-    weights = [31, 29, 23, 19, 17, 13, 7, 5, 3]
-    check = 10 - sum(w * d for w, d in zip(weights, digits[:9], strict=True)) % 11
-    if check != digits[9]:
-        return _("The tax code's check digit is wrong: check the number.")
-    return None
-
-
-def phone_problem(value: str) -> str | None:
-    if value and not _PHONE.match(re.sub(r"[ .-]", "", value)):
-        return _("Enter a Vietnamese phone number, e.g. 0912345678.")
-    return None
-
+from motcua.core.identifiers import id_number_problem as id_number_problem
+from motcua.core.identifiers import phone_problem as phone_problem
+from motcua.core.identifiers import tax_code_problem as tax_code_problem
 
 ALLOWED_TYPES = {
     "application/pdf": (b"%PDF-",),

@@ -160,6 +160,26 @@ def test_resend_is_throttled_and_replaces_the_old_code(db, django_capture_on_com
             "tax_code",
         ),
         ({"contact": "a@example.vn", "full_name": "A", "password": "123"}, "password"),
+        # The same checks as a dossier's applicant (core.identifiers): a wrong check digit, an
+        # ID number whose birth year contradicts the date of birth.
+        (
+            {
+                "contact": "a@example.vn",
+                "full_name": "A",
+                "kind": "organisation",
+                "tax_code": "5600123456",
+            },
+            "tax_code",
+        ),
+        (
+            {
+                "contact": "a@example.vn",
+                "full_name": "A",
+                "id_number": "011190001234",
+                "date_of_birth": dt.date(1991, 5, 17),
+            },
+            "id_number",
+        ),
     ],
 )
 def test_bad_sign_up_creates_nothing(db, data, field):
@@ -203,13 +223,13 @@ def test_prefill_of_an_organisation(db, django_capture_on_commit_callbacks):
         django_capture_on_commit_callbacks,
         kind="organisation",
         organisation_name="Hợp tác xã Chè Tủa Chùa",
-        tax_code="5600123456",
+        tax_code="0100109106",
         representative="Giàng A Dình",
     )
     assert applicant_prefill(user) == {
         "kind": "organisation",
         "name": "Hợp tác xã Chè Tủa Chùa",
-        "tax_code": "5600123456",
+        "tax_code": "0100109106",
         "representative": "Giàng A Dình",
         "email": "hoa.quang@example.vn",
     }

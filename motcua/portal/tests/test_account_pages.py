@@ -154,7 +154,7 @@ def test_profile_edit_changes_prefill(client, db, django_capture_on_commit_callb
                 "phone": "0912345678",
                 "email": "",
                 "organisation_name": "Hợp tác xã Mường Phăng",
-                "tax_code": "5600123456",
+                "tax_code": "0100109106",
                 "representative": "Lò Văn Pằng",
                 "address": "Bản Co Mị",
                 "commune_code": "3325",
