@@ -29,23 +29,35 @@ def _english():
         yield
 
 
-@pytest.fixture
-def world(catalog: Any, agencies: dict[str, Any], django_user_model: Any) -> dict[str, Any]:
+#: The officers of the test world: (username, role, agency key of the `agencies` fixture).
+OFFICERS: list[tuple[str, Role, str]] = [
+    ("desk", Role.DESK_OFFICER, "center"),
+    ("cv", Role.SPECIALIST, "trade"),
+    ("ld", Role.LEADER, "trade"),
+    ("cv_build", Role.SPECIALIST, "build"),
+    ("ld_build", Role.LEADER, "build"),
+]
+PASSWORD = "pw-12345-x"
+
+
+def build_world(
+    agencies: dict[str, Any], user_model: Any, officers: list[tuple[str, Role, str]] = OFFICERS
+) -> dict[str, Any]:
+    """The 2025–2026 calendar and officers holding their roles (password PASSWORD)."""
     calendar_seed(years=[2025, 2026])
     users = {}
-    for name, role, agency in [
-        ("desk", Role.DESK_OFFICER, "center"),
-        ("cv", Role.SPECIALIST, "trade"),
-        ("ld", Role.LEADER, "trade"),
-        ("cv_build", Role.SPECIALIST, "build"),
-        ("ld_build", Role.LEADER, "build"),
-    ]:
-        user = django_user_model.objects.create_user(
-            username=name, password="pw-12345-x", full_name=name.upper()
+    for name, role, agency in officers:
+        user = user_model.objects.create_user(
+            username=name, password=PASSWORD, full_name=name.upper()
         )
         role_grant(user=user, role=role, agency=agencies[agency])
         users[name] = user
     return {"users": users, "agencies": agencies}
+
+
+@pytest.fixture
+def world(catalog: Any, agencies: dict[str, Any], django_user_model: Any) -> dict[str, Any]:
+    return build_world(agencies, django_user_model)
 
 
 PERSON = ApplicantData(
@@ -80,7 +92,7 @@ def receive(world: dict[str, Any]):
     def _receive(when: dt.datetime, applicant: ApplicantData = ORG, **kw: Any):
         with clock.at(when):
             return dossier_intake(
-                actor=world["users"]["desk"],
+                actor=kw.pop("actor", world["users"]["desk"]),
                 procedure_code="2.000004",
                 channel=kw.pop("channel", "desk"),
                 applicant=applicant,
