@@ -218,15 +218,16 @@ def payment_confirm_from_gateway(
         gateway.verify_ipn(params) if kind is CallbackKind.IPN else gateway.verify_return(params)
     )
     now = clock.now()
+
+    def done(
+        outcome: CallbackOutcome, rsp: str, payment: Payment | None = None, *, paid: bool = False
+    ) -> ConfirmResult:
+        """Log the callback with what was done, and answer it."""
+        _log(kind=kind, result=result, outcome=outcome, payment=payment, now=now)
+        return _answer(outcome, rsp, payment, paid=paid)
+
     if not result.signature_ok:
-        _log(
-            kind=kind,
-            result=result,
-            outcome=CallbackOutcome.INVALID_SIGNATURE,
-            payment=None,
-            now=now,
-        )
-        return _answer(CallbackOutcome.INVALID_SIGNATURE, "97")
+        return done(CallbackOutcome.INVALID_SIGNATURE, "97")
     payment = (
         Payment.objects.select_for_update()
         .select_related("dossier")
@@ -236,50 +237,19 @@ def payment_confirm_from_gateway(
         else None
     )
     if payment is None:
-        _log(
-            kind=kind, result=result, outcome=CallbackOutcome.ORDER_NOT_FOUND, payment=None, now=now
-        )
-        return _answer(CallbackOutcome.ORDER_NOT_FOUND, "01")
+        return done(CallbackOutcome.ORDER_NOT_FOUND, "01")
     if result.amount_vnd != payment.amount_vnd:
-        _log(
-            kind=kind,
-            result=result,
-            outcome=CallbackOutcome.INVALID_AMOUNT,
-            payment=payment,
-            now=now,
-        )
-        return _answer(CallbackOutcome.INVALID_AMOUNT, "04", payment)
+        return done(CallbackOutcome.INVALID_AMOUNT, "04", payment)
     if payment.status == PaymentStatus.PAID:
-        _log(
-            kind=kind,
-            result=result,
-            outcome=CallbackOutcome.ALREADY_CONFIRMED,
-            payment=payment,
-            now=now,
-        )
-        return _answer(CallbackOutcome.ALREADY_CONFIRMED, "02", payment, paid=True)
+        return done(CallbackOutcome.ALREADY_CONFIRMED, "02", payment, paid=True)
     if not result.success:
         if payment.status != PaymentStatus.INITIATED:
-            _log(
-                kind=kind,
-                result=result,
-                outcome=CallbackOutcome.ALREADY_CONFIRMED,
-                payment=payment,
-                now=now,
-            )
-            return _answer(CallbackOutcome.ALREADY_CONFIRMED, "02", payment)
+            return done(CallbackOutcome.ALREADY_CONFIRMED, "02", payment)
         payment.response_code = result.response_code[:4]
         payment.gateway_payload = result.raw
         payment.save(update_fields=["response_code", "gateway_payload"])
         _close(payment, PaymentStatus.FAILED, now=now, actor=None, reason=result.response_code)
-        _log(
-            kind=kind,
-            result=result,
-            outcome=CallbackOutcome.FAILURE_RECORDED,
-            payment=payment,
-            now=now,
-        )
-        return _answer(CallbackOutcome.FAILURE_RECORDED, "00", payment)
+        return done(CallbackOutcome.FAILURE_RECORDED, "00", payment)
     # Success.
     other_paid = (
         Payment.objects.filter(dossier_id=payment.dossier_id, status=PaymentStatus.PAID)
@@ -324,15 +294,7 @@ def payment_confirm_from_gateway(
                     "late": before != PaymentStatus.INITIATED,
                 },
             )
-            _log(
-                kind=kind,
-                result=result,
-                outcome=CallbackOutcome.CONFIRMED,
-                payment=payment,
-                now=now,
-            )
-            return _answer(CallbackOutcome.CONFIRMED, "00", payment, paid=True)
-    _log(kind=kind, result=result, outcome=CallbackOutcome.REFUND_NEEDED, payment=payment, now=now)
+            return done(CallbackOutcome.CONFIRMED, "00", payment, paid=True)
     audit_record(
         actor=None,
         action="payment.refund_needed",
@@ -340,7 +302,7 @@ def payment_confirm_from_gateway(
         data={"gateway_txn": result.gateway_txn, "amount_vnd": result.amount_vnd},
     )
     logger.warning("payment %s paid at the gateway but the dossier is already paid", payment)
-    return _answer(CallbackOutcome.REFUND_NEEDED, "02", payment)
+    return done(CallbackOutcome.REFUND_NEEDED, "02", payment)
 
 
 def payment_callback_handle(
