@@ -25,7 +25,7 @@ from motcua.accounts.api import (
 from motcua.accounts.data import AgencyKind, Role
 from motcua.calendar.api import calendar_seed
 from motcua.catalog.api import catalog_import
-from motcua.core import jobs
+from motcua.core import clock, jobs
 from motcua.core.errors import ApplicationError
 from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
 from motcua.dossiers.api import demo_results_to_sign, dossier_result_sign
@@ -140,8 +140,58 @@ def demo_load(*, force: bool = False) -> list[str]:
     # Bulk load: the forms are rendered on first use, not as 400 jobs at commit.
     with jobs.suppressed():
         done += demo_dossiers_load()
+        done += _demo_payments()
     done += _demo_signatures()
     return done
+
+
+def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
+    """Fees paid online through the sandbox gateway (its real protocol: signed request, signed
+    IPN), for about `share` of the open dossiers that have a fee, minutes after they were
+    submitted or received; one in ten first fails at the "bank" and is paid on a second try.
+    The desk's reconciliation report and the citizens' receipts have something to show."""
+    import random
+
+    from motcua.dossiers.api import Dossier
+    from motcua.payments.api import (
+        fee_options,
+        payment_sandbox_settle,
+        payment_start,
+        payment_status_for_dossier,
+    )
+
+    if not getattr(settings, "MOTCUA_PAYMENT_SANDBOX", False):
+        return ["payments: sandbox gateway off, no demo payments"]
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    paid = failed = 0
+    for dossier in (
+        Dossier.objects.exclude(status__in=["refused", "returned", "withdrawn", "cancelled"])
+        .select_related("procedure_version", "applicant_user")
+        .order_by("pk")
+    ):
+        options = fee_options(dossier=dossier)
+        if options.nothing_to_pay or rng.random() > share:
+            continue
+        since = dossier.submitted_at or dossier.received_at
+        if since is None:
+            continue
+        choice = options.payable[0].position if options.must_choose else None
+        when = since + datetime.timedelta(minutes=rng.randint(5, 90))
+        with clock.at(when):
+            tries = ["fail", "pay"] if rng.random() < 0.1 else ["pay"]
+            for button in tries:
+                start = payment_start(
+                    dossier=dossier,
+                    payer=dossier.applicant_user,
+                    choice=choice,
+                    return_url=f"{settings.MOTCUA_PUBLIC_URL}/thanh-toan/ket-qua/",
+                )
+                payment_sandbox_settle(payment=start.payment, button=button)
+        failed += len(tries) - 1
+        paid += payment_status_for_dossier(dossier).paid
+    return [
+        f"payments: {paid} fees paid online through the sandbox gateway ({failed} failed first)"
+    ]
 
 
 def _demo_signatures(limit: int = 12) -> list[str]:

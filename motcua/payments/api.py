@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+
 from motcua.payments.data import CallbackKind, ConfirmResult
 from motcua.payments.gateways import PaymentGateway, SandboxGateway, gateway_get
 from motcua.payments.models import STATUS_LABELS, Payment, PaymentCallback
@@ -52,6 +54,22 @@ def payment_receipt_pdf(*, dossier: Any) -> bytes | None:
     return receipt_pdf(status.paid_payment)
 
 
+def payment_sandbox_settle(*, payment: Payment, button: str = "pay") -> ConfirmResult:
+    """Play the payer at the sandbox gateway: press `button` ("pay", "cancel" or "fail") for
+    this initiated payment and deliver the gateway's signed IPN, exactly as the sandbox's own
+    pages do. For demo data and tests only: refused unless the sandbox gateway is the one in
+    use."""
+    from motcua.payments.sandbox import answer_params
+
+    gateway = gateway_get()
+    if not getattr(settings, "MOTCUA_PAYMENT_SANDBOX", False) or not isinstance(
+        gateway, SandboxGateway
+    ):
+        raise RuntimeError("payment_sandbox_settle needs the sandbox gateway, enabled")
+    request = gateway.request_params(payment, return_url="")
+    return payment_ipn(params=answer_params(request, button, gateway))
+
+
 def payer_unlock(*, code: str, pin: str) -> bool:
     """Whether the code + lookup PIN printed on the receipt match (the caller rate-limits and
     remembers the code in the session)."""
@@ -76,6 +94,7 @@ __all__ = [
     "fee_options",
     "gateway_get",
     "payer_unlock",
+    "payment_sandbox_settle",
     "payment_confirm_from_gateway",
     "payment_expire_stale",
     "payment_get_by_ref",

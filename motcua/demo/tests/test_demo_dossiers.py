@@ -75,5 +75,19 @@ def test_demo_load_makes_dossiers_in_every_state():
     assert commune is not None
     assert commune.receiving_agency.code == f"{commune.deciding_agency.code}.01"
 
+    # Fees paid online through the sandbox gateway's protocol: one paid payment per paid
+    # dossier, each confirmed by a signed IPN; some failed first.
+    from motcua.payments.api import Payment, PaymentCallback
+
+    paid = Payment.objects.filter(status="paid")
+    assert paid.count() >= 5
+    assert paid.values("dossier").distinct().count() == paid.count()
+    assert any(line.startswith(f"payments: {paid.count()} fees paid") for line in lines)
+    assert PaymentCallback.objects.filter(
+        kind="ipn", outcome="confirmed", verified=True
+    ).count() == (paid.count())
+    assert Payment.objects.filter(status="failed").exists()
+    assert not paid.filter(paid_at__isnull=True).exists()
+
     # Loaded once: a second call does nothing.
     assert demo_load() == ["Demo data already loaded."]
