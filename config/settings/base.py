@@ -96,6 +96,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL: psycopg prepares a statement on the server once it has run this many times on a
+# connection. Django's own cursor binds values on the client and never prepares, so this only
+# concerns the precompiled statements of the intake path (core/fastinsert.py, docs/adr/0015).
+# DB_PREPARE_THRESHOLD empty: never prepare (a pooler in transaction mode that does not keep
+# prepared statements, e.g. PgBouncer before 1.21 or with max_prepared_statements = 0).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", "5").strip()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_prepare_threshold) if _prepare_threshold else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -299,3 +309,12 @@ MOTCUA_RATING_MIN_COUNT = env.int("MOTCUA_RATING_MIN_COUNT", 5)
 # Per-process caches of reference data (procedure versions, the working calendar) ask the
 # database whether they are still fresh at most this often (core/recheck.py, ADR 0014).
 MOTCUA_REFERENCE_RECHECK_SECONDS = env.float("MOTCUA_REFERENCE_RECHECK_SECONDS", 2.0)
+
+# --- Shared cache: the rate-limit counters (core/ratelimit.py, docs/adr/0016) ---------------
+# Every web process must use the same cache, or each counts sign-in failures and lookups on its
+# own. MOTCUA_CACHE_URL: redis://host:6379/1 | file:///absolute/dir | empty (LocMemCache, one
+# per process). local.py defaults to a file cache in var/cache, production.py to
+# redis://127.0.0.1:6379/1; test.py always uses LocMemCache (config/caches.py).
+from config.caches import cache_from_url  # noqa: E402
+
+CACHES = {"default": cache_from_url(env.str("MOTCUA_CACHE_URL", ""))}

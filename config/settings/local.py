@@ -33,3 +33,9 @@ MOTCUA_PAYMENT_HASH_SECRET = (
     or __import__("hashlib").sha256(("motcua-payment-sandbox:" + SECRET_KEY).encode()).hexdigest()
 )
 # --- end payments ---
+
+# Shared cache (docs/adr/0016): a file cache under var/cache, so the gunicorn workers of
+# `make run` count rate limits together without a Redis server; MOTCUA_CACHE_URL overrides.
+CACHES = {
+    "default": cache_from_url(env.str("MOTCUA_CACHE_URL", (VAR_DIR / "cache").resolve().as_uri()))
+}

@@ -13,3 +13,7 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 0)
 
 # Malware scan of uploads: production scans with clamd unless told otherwise (docs/adr/0013).
 MOTCUA_MALWARE_SCANNER = env.str("MOTCUA_MALWARE_SCANNER", "clamd")
+
+# Shared cache (docs/adr/0016): Redis unless MOTCUA_CACHE_URL says otherwise; a process-local
+# cache here is reported by the check core.W001.
+CACHES = {"default": cache_from_url(env.str("MOTCUA_CACHE_URL", "redis://127.0.0.1:6379/1"))}

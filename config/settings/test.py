@@ -26,3 +26,5 @@ MOTCUA_PAYMENT_HASH_SECRET = (
 )
 # --- end payments ---
 MOTCUA_REFERENCE_RECHECK_SECONDS = 0.0
+# Tests stay hermetic: a cache per process whatever MOTCUA_CACHE_URL says (docs/adr/0016).
+CACHES = {"default": cache_from_url("")}

@@ -15,7 +15,6 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -36,7 +35,7 @@ from motcua.accounts.models import (
     VerificationCode,
 )
 from motcua.accounts.selectors import commune_codes, contact_taken, user_find_by_contact
-from motcua.core import clock
+from motcua.core import clock, ratelimit
 from motcua.core.audit import audit_record
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.identifiers import id_number_problem, phone_normalize, tax_code_problem
@@ -635,7 +634,9 @@ def citizen_authenticate(
     username = found.username if found is not None else identifier
     key = _throttle_key(username, ip)
     window = settings.MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES
-    if (cache.get(key) or 0) >= settings.MOTCUA_LOGIN_MAX_FAILURES:
+    # Counted before the password is checked, so tries made at the same time cannot all get
+    # past the limit; a success forgets the failures (core/ratelimit.py).
+    if ratelimit.hit(key=key, limit=settings.MOTCUA_LOGIN_MAX_FAILURES, window_seconds=window * 60):
         raise PermissionDenied(
             _(
                 "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again, or reset your password."
@@ -645,16 +646,11 @@ def citizen_authenticate(
         )
     user = authenticate(request, username=username, password=password)
     if user is None:
-        cache.add(key, 0, timeout=window * 60)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window * 60)
         raise PermissionDenied(
             _("The sign-in name or the password is not correct. Check them and try again."),
             code="bad_credentials",
         )
-    cache.delete(key)
+    ratelimit.reset(key=key)
     assert isinstance(user, User)
     return user
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core import ratelimit
 from motcua.core.access import public
 from motcua.core.errors import ApplicationError
 from motcua.documents.api import trust_roots_from_settings, verify_pdf
@@ -75,31 +75,24 @@ def _client(request: HttpRequest) -> str:
 
 def _too_many(request: HttpRequest, bucket: str) -> bool:
     key = f"rl:{bucket}:{_client(request)}"
-    count = cache.get_or_set(key, 0, WINDOW_SECONDS) or 0
-    if count >= LOOKUPS_PER_WINDOW:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
-    return False
+    return ratelimit.hit(key=key, limit=LOOKUPS_PER_WINDOW, window_seconds=WINDOW_SECONDS)
 
 
 def _code_key(code: str) -> str:
     return "rl:track-code:" + hashlib.sha256(code.encode()).hexdigest()[:32]
 
 
-def _code_locked(code: str) -> bool:
-    return int(cache.get(_code_key(code)) or 0) >= FAILURES_PER_CODE
+def _code_try(code: str) -> bool:
+    """Count a try of a second factor for this code before checking it (so tries made at the
+    same time cannot all pass); True when FAILURES_PER_CODE failures already used the day.
+    A try that succeeds is taken back with `_code_succeeded`: only failures stay counted."""
+    return ratelimit.hit(
+        key=_code_key(code), limit=FAILURES_PER_CODE, window_seconds=CODE_WINDOW_SECONDS
+    )
 
 
-def _code_failed(code: str) -> None:
-    key = _code_key(code)
-    cache.add(key, 0, CODE_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, CODE_WINDOW_SECONDS)
+def _code_succeeded(code: str) -> None:
+    ratelimit.release(key=_code_key(code))
 
 
 def tracked_codes(request: HttpRequest) -> list[str]:
@@ -139,7 +132,7 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
         if _too_many(request, "track"):
             context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
             return render(request, "portal/track.html", context, status=429)
-        if code and _code_locked(code):
+        if code and _code_try(code):
             context["error"] = _(
                 "Too many wrong attempts for this dossier code. Try again tomorrow, or ask the "
                 "one-stop desk."
@@ -147,8 +140,6 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
             return render(request, "portal/track.html", context, status=429)
         result = public_track_with_factor(code=code, factor=pin) if code and pin else None
         if result is None:
-            if code:
-                _code_failed(code)
             context["error"] = _(
                 "No dossier matches this code and PIN (or phone digits). Check both on your "
                 "receipt."
@@ -156,6 +147,7 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
             context["error_field"] = "pin" if code else "ma"
             status = 404
         else:
+            _code_succeeded(code)
             _remember(request, result.code)
             context["track"] = result
             context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]

@@ -12,7 +12,6 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from motcua.core import ratelimit
 from motcua.core.access import public
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.dossiers.api import Dossier
@@ -55,14 +55,7 @@ def _remember(request: HttpRequest, code: str) -> None:
 
 def _too_many_tries(request: HttpRequest) -> bool:
     key = f"rl:pay-unlock:{request.META.get('REMOTE_ADDR', 'unknown')}"
-    count = cache.get_or_set(key, 0, WINDOW_SECONDS) or 0
-    if count >= UNLOCK_TRIES_PER_WINDOW:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, WINDOW_SECONDS)
-    return False
+    return ratelimit.hit(key=key, limit=UNLOCK_TRIES_PER_WINDOW, window_seconds=WINDOW_SECONDS)
 
 
 def _payer_dossier(request: HttpRequest, key: str) -> Dossier | None:
