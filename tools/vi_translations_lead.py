@@ -30,4 +30,28 @@ VI: dict[str, str | list[str]] = {
     "Not paid online (from %(amount)s VND)": "Chưa thanh toán trực tuyến (từ %(amount)s đồng)",
     "No fee to pay online": "Không có phí, lệ phí thanh toán trực tuyến",
     "Fees not published": "Chưa công bố phí, lệ phí",
+    "This national e-ID is already linked to another account. Sign in with the e-ID to use "
+    "that account, or ask the help desk to merge the two.": (
+        "Tài khoản định danh điện tử này đã được liên kết với một tài khoản khác. Hãy đăng nhập "
+        "bằng định danh điện tử để dùng tài khoản đó, hoặc đề nghị bộ phận hỗ trợ gộp hai tài "
+        "khoản."
+    ),
+    "Your account is already linked to another national e-ID.": (
+        "Tài khoản của bạn đã được liên kết với một tài khoản định danh điện tử khác."
+    ),
+    "Sign in to your account again, then link the national e-ID.": (
+        "Hãy đăng nhập lại tài khoản của bạn rồi liên kết định danh điện tử."
+    ),
+    "Your account is now linked to the national e-ID.": (
+        "Tài khoản của bạn đã được liên kết với định danh điện tử quốc gia."
+    ),
+    "Linking the national e-ID did not work": "Liên kết định danh điện tử không thành công",
+    "Back to your account": "Quay lại tài khoản của bạn",
+    "Link your %(oidc_name)s account": "Liên kết tài khoản %(oidc_name)s",
+    "Then you can also sign in with %(oidc_name)s and reach the same dossiers; your name, ID "
+    "number and date of birth are taken from it.": (
+        "Sau đó bạn có thể đăng nhập bằng %(oidc_name)s và xem cùng các hồ sơ; họ tên, số định "
+        "danh và ngày sinh sẽ được lấy theo %(oidc_name)s."
+    ),
+    "Link with %(oidc_name)s": "Liên kết với %(oidc_name)s",
 }

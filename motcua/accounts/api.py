@@ -23,6 +23,7 @@ from motcua.accounts.services import (
     api_token_authenticate,
     api_token_issue,
     citizen_authenticate,
+    citizen_link_oidc,
     citizen_profile_import,
     citizen_profile_update,
     citizen_sign_in_oidc,
@@ -43,6 +44,7 @@ __all__ = [
     "applicant_prefill",
     "citizen_authenticate",
     "citizen_is_verified",
+    "citizen_oidc_link",
     "citizen_oidc_sign_in",
     "citizen_profile_get",
     "citizen_profile_import",
@@ -140,4 +142,28 @@ def citizen_oidc_sign_in(
     )
     return citizen_sign_in_oidc(
         issuer=identity.issuer, subject=identity.subject, claims=identity.claims
+    )
+
+
+def citizen_oidc_link(
+    *,
+    user: User,
+    params: Any,
+    expected_state: str,
+    nonce: str,
+    code_verifier: str,
+    redirect_uri: str,
+) -> CitizenProfile:
+    """Finish linking a signed-in account to the national e-ID: the same checks as a sign-in
+    (state, PKCE, id_token signature and nonce), then `citizen_link_oidc`. Raises OidcError
+    or Conflict with a user-facing message."""
+    identity = oidc_finish(
+        params=params,
+        expected_state=expected_state,
+        nonce=nonce,
+        code_verifier=code_verifier,
+        redirect_uri=redirect_uri,
+    )
+    return citizen_link_oidc(
+        user=user, issuer=identity.issuer, subject=identity.subject, claims=identity.claims
     )

@@ -613,6 +613,68 @@ def citizen_sign_in_oidc(*, issuer: str, subject: str, claims: Mapping[str, Any]
     return user
 
 
+@transaction.atomic
+def citizen_link_oidc(
+    *, user: User, issuer: str, subject: str, claims: Mapping[str, Any]
+) -> CitizenProfile:
+    """Link the signed-in citizen's account to their national e-ID (issuer, subject), so that
+    both ways of signing in reach the same account and its dossiers. The account becomes
+    identity-verified and the e-ID is the authority on the name, ID number and date of birth
+    it gives (what the citizen typed before is replaced; the change is audited).
+
+    Refused (Conflict) when this e-ID is already linked to another account, or this account to
+    another e-ID: merging two accounts is a job for the help desk, not for a click."""
+    if not issuer or not subject:
+        raise PermissionDenied(_("The e-ID did not say who you are."), code="oidc_no_subject")
+    other = (
+        CitizenProfile.objects.select_for_update()
+        .filter(oidc_issuer=issuer, oidc_subject=subject)
+        .exclude(user=user)
+        .first()
+    )
+    if other is not None:
+        raise Conflict(
+            _(
+                "This national e-ID is already linked to another account. Sign in with the "
+                "e-ID to use that account, or ask the help desk to merge the two."
+            ),
+            code="eid_linked_elsewhere",
+        )
+    profile, _created = CitizenProfile.objects.select_for_update().get_or_create(user=user)
+    if profile.oidc_subject and (profile.oidc_issuer, profile.oidc_subject) != (issuer, subject):
+        raise Conflict(
+            _("Your account is already linked to another national e-ID."),
+            code="eid_already_linked",
+        )
+    before = {"id_number": profile.id_number, "full_name": user.full_name}
+    full_name = _claim(claims, "full_name")
+    id_number = _claim(claims, "id_number")
+    if id_number and id_number_problem(id_number):
+        id_number = ""
+    with contextlib.suppress(ValueError):
+        dob = datetime.date.fromisoformat(_claim(claims, "date_of_birth"))
+        profile.date_of_birth = dob
+    if full_name:
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+    profile.id_number = id_number or profile.id_number
+    profile.oidc_issuer = issuer
+    profile.oidc_subject = subject
+    profile.identity_verified_at = clock.now()
+    profile.save()
+    audit_record(
+        actor=user,
+        action="citizen.linked_eid",
+        obj=profile,
+        data={
+            "replaced": {k: v for k, v in before.items() if v}
+            if before["id_number"] != profile.id_number or before["full_name"] != user.full_name
+            else {},
+        },
+    )
+    return profile
+
+
 # --- sign-in by email, phone or username, with a throttle against password guessing ---------
 
 

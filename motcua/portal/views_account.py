@@ -34,6 +34,7 @@ from motcua.accounts.api import (
     applicant_prefill,
     citizen_authenticate,
     citizen_is_verified,
+    citizen_oidc_link,
     citizen_oidc_sign_in,
     citizen_profile_get,
     citizen_profile_update,
@@ -436,6 +437,8 @@ def account(request: HttpRequest) -> HttpResponse:
             "commune": commune,
             "verified": citizen_is_verified(request.user),
             "pending": _pending_channels(request),
+            "oidc_enabled": oidc_enabled(),
+            "oidc_name": settings.MOTCUA_OIDC_PROVIDER_NAME,
         },
     )
 
@@ -601,11 +604,15 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
             {"message": exc.message, "code": exc.code},
             status=502,
         )
+    # ?lien-ket=1 from a signed-in account: link this account to the e-ID instead of signing
+    # in to the e-ID's own account.
+    link = request.GET.get("lien-ket") == "1" and request.user.is_authenticated
     request.session[OIDC_SESSION_KEY] = {
         "state": start.state,
         "nonce": start.nonce,
         "verifier": start.code_verifier,
         "next": _safe_next(request, request.GET.get("next"), ""),
+        "link_user": request.user.pk if link else None,
     }
     return HttpResponseRedirect(start.url)
 
@@ -616,6 +623,8 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     if not oidc_enabled():
         raise Http404
     pending = request.session.pop(OIDC_SESSION_KEY, None) or {}
+    if pending.get("link_user"):
+        return _oidc_link_finish(request, pending)
     try:
         user = citizen_oidc_sign_in(
             params=request.GET,
@@ -634,3 +643,38 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     auth_login(request, user, backend=BACKEND)
     messages.success(request, _("You are signed in with the national e-ID."))
     return redirect(pending.get("next") or reverse("portal:account"))
+
+
+def _oidc_link_finish(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
+    """The e-ID answered a linking started from the account page: link it to the account that
+    started it (the same one must still be signed in)."""
+    user: Any = request.user
+    if not user.is_authenticated or user.pk != pending.get("link_user"):
+        return render(
+            request,
+            "portal/account/oidc_error.html",
+            {
+                "message": _("Sign in to your account again, then link the national e-ID."),
+                "code": "eid_link_signed_out",
+                "linking": True,
+            },
+            status=400,
+        )
+    try:
+        citizen_oidc_link(
+            user=user,
+            params=request.GET,
+            expected_state=pending.get("state", ""),
+            nonce=pending.get("nonce", ""),
+            code_verifier=pending.get("verifier", ""),
+            redirect_uri=_oidc_redirect_uri(request),
+        )
+    except ApplicationError as exc:
+        return render(
+            request,
+            "portal/account/oidc_error.html",
+            {"message": exc.message, "code": exc.code, "linking": True},
+            status=exc.status_code if exc.status_code >= 400 else 400,
+        )
+    messages.success(request, _("Your account is now linked to the national e-ID."))
+    return redirect("portal:account")

@@ -163,3 +163,81 @@ def test_the_button_is_hidden_and_the_urls_404_without_an_issuer(client, db, set
 def test_the_button_shows_with_an_issuer(client, db, oidc_provider):
     page = client.get("/dang-nhap/").content.decode()
     assert 'href="/dang-nhap/vneid/"' in page
+
+
+# --- linking an existing account to the e-ID ------------------------------------------------
+
+
+@pytest.fixture
+def password_citizen(db):
+    """A citizen who signed up with an e-mail address and typed a (different) ID number."""
+    from motcua.accounts.services import citizen_profile_import
+
+    user = User.objects.create_user(username="hoa", password="pw-12345-x", full_name="Lo Thi Thu")
+    citizen_profile_import(
+        user=user,
+        email="hoa@example.vn",
+        phone="",
+        verified=True,
+        full_name="Lo Thi Thu",
+        id_number="011190009999",
+    )
+    return user
+
+
+def test_a_signed_in_citizen_links_the_e_id_and_both_ways_reach_one_account(
+    client, password_citizen, oidc_provider
+):
+    from motcua.core.models import AuditEntry
+
+    client.force_login(password_citizen)
+    page = client.get("/tai-khoan/").content.decode()
+    assert f'href="{START}?lien-ket=1"' in page
+    response = _round_trip(client, oidc_provider, START + "?lien-ket=1")
+    assert response.status_code == 302 and response["Location"] == "/tai-khoan/"
+    profile = CitizenProfile.objects.get(user=password_citizen)
+    assert (profile.oidc_issuer, profile.oidc_subject) == (oidc_provider.issuer, "vneid-001")
+    assert profile.identity_verified_at is not None
+    # The e-ID is the authority on identity: its ID number and name replace what was typed.
+    assert profile.id_number == "011190001234"
+    password_citizen.refresh_from_db()
+    assert password_citizen.full_name == "Lò Thị Thu"
+    assert password_citizen.has_usable_password()  # the password still works too
+    record = AuditEntry.objects.get(action="citizen.linked_eid")
+    assert record.data["replaced"]["id_number"] == "011190009999"
+    assert f"{START}?lien-ket=1" not in client.get("/tai-khoan/").content.decode()
+    # Signing in with the e-ID now reaches this account, not a new one.
+    client.logout()
+    _round_trip(client, oidc_provider)
+    assert User.objects.count() == 1
+    assert int(client.session["_auth_user_id"]) == password_citizen.pk
+
+
+def test_an_e_id_linked_to_another_account_is_refused(client, password_citizen, oidc_provider):
+    _round_trip(client, oidc_provider)  # the e-ID's own account, created at its first sign-in
+    eid_user = User.objects.exclude(pk=password_citizen.pk).get()
+    client.logout()
+    client.force_login(password_citizen)
+    response = _round_trip(client, oidc_provider, START + "?lien-ket=1")
+    assert response.status_code == 409
+    assert 'data-code="eid_linked_elsewhere"' in response.content.decode()
+    profile = CitizenProfile.objects.get(user=password_citizen)
+    assert profile.oidc_subject == "" and profile.id_number == "011190009999"
+    assert CitizenProfile.objects.get(user=eid_user).oidc_subject == "vneid-001"
+
+
+def test_linking_needs_the_same_account_signed_in_at_the_end(
+    client, password_citizen, oidc_provider
+):
+    client.force_login(password_citizen)
+    response = client.get(START + "?lien-ket=1")
+    authorize = response["Location"]
+    # Signed out (or into another account) while at the provider: the session that started the
+    # linking is gone, so the answer matches nothing (and the view also checks the user).
+    client.logout()
+    back = urllib.parse.urlsplit(_provider_answer(oidc_provider, authorize))
+    response = client.get(f"{back.path}?{back.query}")
+    assert response.status_code == 400
+    assert 'data-code="oidc_bad_state"' in response.content.decode()
+    assert CitizenProfile.objects.get(user=password_citizen).oidc_subject == ""
+    assert User.objects.count() == 1  # and no e-ID account was created either
