@@ -13,6 +13,15 @@ def _vietnamese(settings: Any) -> None:
     settings.LANGUAGE_CODE = "vi"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (rate-limit counters of one test must not count
+    in the next: dossier codes repeat from test to test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Any]:
     """A small agency tree: province H11, its service centre, two departments, a commune."""

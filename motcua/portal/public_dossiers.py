@@ -25,6 +25,7 @@ from motcua.dossiers.api import (
 )
 from motcua.feedback.api import rating_open_for_code
 from motcua.notifications.api import public_track_with_factor
+from motcua.payments.api import access_dossier_for_payer, payment_status_for_dossier
 
 #: Each public event as a sentence the applicant understands: no officer names, nothing the
 #: applicant does not already know. Internal steps read the same, and repeats are merged.
@@ -82,16 +83,17 @@ def _code_key(code: str) -> str:
     return "rl:track-code:" + hashlib.sha256(code.encode()).hexdigest()[:32]
 
 
-def _code_try(code: str) -> bool:
+def code_try(code: str) -> bool:
     """Count a try of a second factor for this code before checking it (so tries made at the
     same time cannot all pass); True when FAILURES_PER_CODE failures already used the day.
-    A try that succeeds is taken back with `_code_succeeded`: only failures stay counted."""
+    Shared by every page that checks a code's PIN (tracking, the fee page's unlock).
+    A try that succeeds is taken back with `code_succeeded`: only failures stay counted."""
     return ratelimit.hit(
         key=_code_key(code), limit=FAILURES_PER_CODE, window_seconds=CODE_WINDOW_SECONDS
     )
 
 
-def _code_succeeded(code: str) -> None:
+def code_succeeded(code: str) -> None:
     ratelimit.release(key=_code_key(code))
 
 
@@ -132,7 +134,7 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
         if _too_many(request, "track"):
             context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
             return render(request, "portal/track.html", context, status=429)
-        if code and _code_try(code):
+        if code and code_try(code):
             context["error"] = _(
                 "Too many wrong attempts for this dossier code. Try again tomorrow, or ask the "
                 "one-stop desk."
@@ -147,13 +149,24 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
             context["error_field"] = "pin" if code else "ma"
             status = 404
         else:
-            _code_succeeded(code)
+            code_succeeded(code)
             _remember(request, result.code)
             context["track"] = result
             context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]
             context["timeline"] = _timeline(list(result.timeline))
             context["can_rate"] = rating_open_for_code(dossier_code=result.code)
+            context["fee"] = _fee_state(request, result.code)
     return render(request, "portal/track.html", context, status=status)
+
+
+def _fee_state(request: HttpRequest, code: str) -> str:
+    """ "due" (a fee can be paid online now), "paid" (its receipt can be downloaded) or ""."""
+    try:
+        dossier = access_dossier_for_payer(key=code, user=request.user, unlocked_codes=[code])
+    except ApplicationError:
+        return ""
+    state = payment_status_for_dossier(dossier)
+    return "paid" if state.paid else "due" if state.payable_now else ""
 
 
 @public

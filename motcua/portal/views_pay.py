@@ -36,7 +36,12 @@ from motcua.payments.api import (
     vnd_figures,
 )
 from motcua.payments.data import CallbackOutcome, PaymentStatus
-from motcua.portal.public_dossiers import TRACKED_SESSION_KEY, tracked_codes
+from motcua.portal.public_dossiers import (
+    TRACKED_SESSION_KEY,
+    code_succeeded,
+    code_try,
+    tracked_codes,
+)
 
 #: Dossier codes whose code + PIN this session has proved (shared with the tracking page).
 UNLOCKED_SESSION_KEY = TRACKED_SESSION_KEY
@@ -170,6 +175,17 @@ def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 error=_("Too many tries from your connection. Wait ten minutes."),
                 status=429,
             )
+        if code_try(code):
+            return _unlock_page(
+                request,
+                code,
+                pin=pin,
+                error=_(
+                    "Too many wrong attempts for this dossier code. Try again tomorrow, or ask "
+                    "the one-stop desk."
+                ),
+                status=429,
+            )
         if not pin or not payer_unlock(code=code, pin=pin):
             return _unlock_page(
                 request,
@@ -178,6 +194,7 @@ def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 error=_("The dossier code and PIN do not match. Check both on your receipt."),
                 status=400,
             )
+        code_succeeded(code)
         _remember(request, code)
         return redirect("portal:pay_dossier", code=code)
     if dossier is None:

@@ -227,3 +227,37 @@ def test_the_tracking_page_unlocks_payment(en_client, dossier):
     )
     assert tracked.status_code == 200
     assert "100.000" in en_client.get(url).content.decode()
+
+
+def test_tracking_by_code_and_pin_leads_to_paying(en_client, dossier):
+    """The receipt's QR opens tracking with code + PIN: the fee can be paid from there, with no
+    second PIN; once paid, tracking links to the receipt instead."""
+    track = reverse("portal:track_code", args=[dossier.code]) + f"?pin={dossier.lookup_pin}"
+    pay_url = reverse("portal:pay_dossier", args=[dossier.code])
+    page = en_client.get(track).content.decode()
+    assert f'class="button" href="{pay_url}">Pay the fee' in page
+    assert "100.000" in en_client.get(pay_url).content.decode()  # unlocked by the lookup
+    _press(en_client, _to_gateway(en_client, dossier), "pay")
+    page = en_client.get(track).content.decode()
+    assert "Pay the fee" not in page and "The fee you paid and its receipt" in page
+
+
+def test_pin_guesses_on_the_fee_page_count_against_the_code(en_client, dossier, settings):
+    """Wrong PINs for one code share one daily budget across tracking and the fee page, from
+    any address: with it used up, even the right PIN is refused until the day is over."""
+    from motcua.portal import public_dossiers
+
+    url = reverse("portal:pay_dossier", args=[dossier.code])
+    wrong = "000000" if dossier.lookup_pin != "000000" else "111111"
+    for i in range(public_dossiers.FAILURES_PER_CODE):
+        response = en_client.post(
+            url, {"action": "unlock", "pin": wrong}, REMOTE_ADDR=f"10.0.{i}.1"
+        )
+        assert response.status_code == 400
+    refused = en_client.post(
+        url, {"action": "unlock", "pin": dossier.lookup_pin}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert refused.status_code == 429
+    assert "Too many wrong attempts for this dossier code" in refused.content.decode()
+    track = reverse("portal:track_code", args=[dossier.code]) + f"?pin={dossier.lookup_pin}"
+    assert en_client.get(track, REMOTE_ADDR="10.9.9.8").status_code == 429
