@@ -250,3 +250,22 @@ def test_public_account_pages_render(client, db, url):
     response = client.get(url)
     assert response.status_code == 200
     assert '<html lang="vi">' in response.content.decode()
+
+
+def test_the_admin_sign_in_goes_through_the_throttled_portal_form(client, db, django_user_model):
+    staff = django_user_model.objects.create_user(
+        username="quantri", password="pw-12345-x", is_staff=True, is_superuser=True
+    )
+    response = client.get("/admin/login/?next=/admin/catalog/")
+    assert response.status_code == 302
+    assert response["Location"] == "/dang-nhap/?next=/admin/catalog/"
+    # The admin's own form does not take a password any more.
+    posted = client.post("/admin/login/", {"username": "quantri", "password": "pw-12345-x"})
+    assert posted.status_code == 302 and "_auth_user_id" not in client.session
+    # Five wrong passwords on the portal form, then even the right one is refused.
+    for _ in range(5):
+        client.post("/dang-nhap/", {"username": "quantri", "password": "wrong-password"})
+    client.post("/dang-nhap/?next=/admin/", {"username": "quantri", "password": "pw-12345-x"})
+    assert "_auth_user_id" not in client.session
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
