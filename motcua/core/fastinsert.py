@@ -1,4 +1,5 @@
-"""INSERT model instances with a precompiled statement: for the hottest write paths only.
+"""Precompiled statements for the hottest write paths only: INSERTs of model instances, and
+our own fixed SQL (the dossier code counter).
 
 `Model.save()` and `bulk_create()` compile the SQL, walk the fields and run signals for every
 call; on the dossier intake path that Python work cost more than the round trips to the
@@ -6,7 +7,19 @@ database (bench/dossier_intake.py). `insert(...)` keeps the model's semantics th
 `pre_save` (auto_now, auto_now_add), defaults already set on the instance, the database's
 value conversion (`get_db_prep_save`) — and sets the new primary keys on the instances, but it
 sends no `pre_save`/`post_save` signals and runs no `save()` overrides (ADR 0014). Use it only
-for models without either."""
+for models without either.
+
+On PostgreSQL the statements go through a psycopg `RawCursor` (ADR 0015) instead of Django's
+client-side-binding cursor: the SQL is written once with PostgreSQL's own `$1, $2…`
+placeholders, the values travel apart from the SQL (no quoting in Python), and psycopg
+prepares the statement on the server once it has run `prepare_threshold` times on a
+connection (the database OPTIONS; None never prepares — for a connection pooler that does not
+keep prepared statements, see docs/adr/0015). Database errors are Django's, and the
+statements show in `connection.queries`, `CaptureQueriesContext` and execute wrappers (with
+`$n` placeholders). Every other query of the app keeps Django's default cursor.
+
+`execute(sql, params)` runs one of our own fixed statements the same way (the dossier code
+counter)."""
 
 from __future__ import annotations
 
@@ -14,10 +27,20 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from psycopg import RawCursor
 
 M = TypeVar("M", bound=models.Model)
 
 _SQL: dict[tuple[str, type[models.Model], int], str] = {}
+_NUMBERED: dict[str, str] = {}
+_PLANS: dict[type[models.Model], list[tuple[str, models.Field[Any, Any], bool, bool]]] = {}
+# Django's own text fields: a str value goes to the database as it is (get_prep_value is
+# str(), get_db_prep_value adds nothing). Subclasses are not assumed to behave the same.
+_TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+# Fields whose pre_save is the plain attribute read unless auto_now / auto_now_add is set.
+_DATE_FIELDS = (models.DateField, models.DateTimeField)
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -25,6 +48,132 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [
         f for f in model._meta.concrete_fields if f is not pk or not isinstance(f, models.AutoField)
     ]
+
+
+def _plan(model: type[models.Model]) -> list[tuple[str, models.Field[Any, Any], bool, bool]]:
+    """Per field: its attname, the field, whether `pre_save` must run (anything but the plain
+    attribute read), and whether it is one of Django's own fields (None stays None — SQL
+    NULL — and, for the text fields, a str stays as it is). Everything else goes through
+    `pre_save` and `get_db_prep_save` like `Model.save()` does."""
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = []
+        for f in _fields(model):
+            cls = type(f)
+            plain_read = cls.pre_save is models.Field.pre_save or (
+                cls in _DATE_FIELDS and not (f.auto_now or f.auto_now_add)  # type: ignore[attr-defined]
+            )
+            builtin = cls.__module__.startswith("django.db.models.")
+            plan.append((f.attname, f, not plain_read, builtin))
+        _PLANS[model] = plan
+    return plan
+
+
+def _db_values(
+    obj: models.Model,
+    plan: list[tuple[str, models.Field[Any, Any], bool, bool]],
+    connection: BaseDatabaseWrapper,
+) -> list[Any]:
+    """The row of `obj` as database parameters, the values `Model.save()` would send."""
+    row: list[Any] = []
+    for attname, f, pre_save, builtin in plan:
+        value = f.pre_save(obj, True) if pre_save else getattr(obj, attname)
+        if value is None and builtin:
+            row.append(None)
+        elif builtin and type(value) is str and type(f) in _TEXT_FIELDS:
+            row.append(value)
+        else:
+            row.append(f.get_db_prep_save(value, connection))
+    return row
+
+
+def _server_binding(connection: BaseDatabaseWrapper) -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _numbered(sql: str) -> str:
+    """`sql` with its `%s` placeholders numbered `$1, $2…` (our own SQL: no literal `%`)."""
+    done = _NUMBERED.get(sql)
+    if done is None:
+        parts = sql.split("%s")
+        done = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+        _NUMBERED[sql] = done
+    return done
+
+
+class _HotCursor(RawCursor[Any]):
+    """psycopg's RawCursor (`$n` placeholders, values bound on the server), told whether it
+    may prepare: None lets the connection's `prepare_threshold` decide, False never."""
+
+    prepare: bool | None = None
+
+    def execute(
+        self,
+        query: Any,
+        params: Any = None,
+        *,
+        prepare: bool | None = None,
+        binary: bool | None = None,
+    ) -> _HotCursor:
+        return super().execute(
+            query, params, prepare=self.prepare if prepare is None else prepare, binary=binary
+        )
+
+
+def _rows(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[Any]:
+    """Run `sql` (placeholders already in the connection's style) and fetch its rows.
+
+    On PostgreSQL over a psycopg RawCursor: values bound on the server, the statement
+    prepared after `prepare_threshold` runs. While someone listens — queries logged (DEBUG,
+    `CaptureQueriesContext`, `assertNumQueries`) or an execute wrapper installed — through
+    Django's cursor wrapper on a new cursor, and nothing is prepared while queries are
+    logged (psycopg does not keep the text of a prepared statement's run where Django reads
+    it for the log). Otherwise what Django's wrapper would do (the broken-transaction check,
+    Django's database errors) without its layers, on one cursor kept per connection: on the
+    intake path the layers and a new cursor per statement cost a tenth of a millisecond per
+    statement (ADR 0015)."""
+    if not _server_binding(connection):
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    if not connection.queries_logged and not connection.execute_wrappers:
+        connection.validate_no_broken_transaction()
+        with connection.wrap_database_errors:
+            raw = _kept_cursor(connection)
+            raw.execute(sql, params)
+            return raw.fetchall()
+    with connection.wrap_database_errors:
+        fresh: Any = _HotCursor(connection.connection)
+    wrapper: CursorWrapper
+    if connection.queries_logged:
+        fresh.prepare = False
+        wrapper = connection.make_debug_cursor(fresh)
+    else:
+        wrapper = connection.make_cursor(fresh)
+    with wrapper:
+        wrapper.execute(sql, params)
+        return wrapper.fetchall()
+
+
+def _kept_cursor(connection: BaseDatabaseWrapper) -> _HotCursor:
+    """The cursor kept for this Django connection's current psycopg connection (a psycopg
+    cursor holds nothing on the server; a new one is made after a reconnection)."""
+    pg = connection.connection
+    kept: tuple[Any, _HotCursor] | None = connection.__dict__.get("_motcua_hot_cursor")
+    if kept is None or kept[0] is not pg or kept[1].closed:
+        kept = (pg, _HotCursor(pg))
+        connection.__dict__["_motcua_hot_cursor"] = kept
+    return kept[1]
+
+
+def execute(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tuple[Any, ...]]:
+    """Run one of our own fixed statements that return rows (a SELECT, or a write with
+    RETURNING), written with `%s` placeholders, on the hot path; return its rows."""
+    connection = connections[using]
+    return _rows(connection, _numbered(sql) if _server_binding(connection) else sql, params)
 
 
 def insert(objs: Sequence[M], *, using: str | None = None) -> Sequence[M]:
@@ -36,13 +185,13 @@ def insert(objs: Sequence[M], *, using: str | None = None) -> Sequence[M]:
     connection = connections[alias]
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - old SQLite
         return model._default_manager.using(alias).bulk_create(objs)
-    fields = _fields(model)
     key = (alias, model, len(objs))
     sql = _SQL.get(key)
-    qn = connection.ops.quote_name
     pk = model._meta.pk
     assert pk is not None
     if sql is None:
+        fields = _fields(model)
+        qn = connection.ops.quote_name
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
             f"INSERT INTO {qn(model._meta.db_table)} "  # noqa: S608 - our own model's names
@@ -50,14 +199,14 @@ def insert(objs: Sequence[M], *, using: str | None = None) -> Sequence[M]:
             + ", ".join([one] * len(objs))
             + f" RETURNING {qn(pk.column)}"
         )
+        if _server_binding(connection):
+            sql = _numbered(sql)
         _SQL[key] = sql
+    plan = _plan(model)
     params: list[Any] = []
     for obj in objs:
-        for f in fields:
-            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        params += _db_values(obj, plan, connection)
+    rows = _rows(connection, sql, params)
     # PostgreSQL and SQLite return the rows of a multi-row INSERT … RETURNING in VALUES order.
     for obj, (value,) in zip(objs, rows, strict=True):
         setattr(obj, pk.attname, value)

@@ -33,7 +33,7 @@ from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
 from motcua.dossiers.locks import dossier_for_update
 from motcua.dossiers.models import Dossier, DossierDocument, DossierStep
 from motcua.dossiers.permissions import require_may
-from motcua.dossiers.services.codes import dossier_code_next
+from motcua.dossiers.services.codes import dossier_code_next, dossier_code_next_at_desk
 from motcua.dossiers.services.events import dossier_event_record
 from motcua.dossiers.validators import (
     id_number_problem,
@@ -274,13 +274,16 @@ def _instantiate_steps(
     return list(fastinsert.insert(steps))
 
 
-def _clock_fields(dossier: Dossier, *, received_at: dt.datetime) -> Any:
-    """Give the code, the received time and the appointment (before the row is written).
-    Returns the working calendar used, for the steps."""
-    cal = deadlines.calendar()
+def _clock_fields(
+    dossier: Dossier, *, received_at: dt.datetime, cal: Any = None, code: str = ""
+) -> Any:
+    """Give the code (the next one of the desk's day unless `code` was already taken), the
+    received time and the appointment (before the row is written). Returns the working
+    calendar used, for the steps."""
+    cal = cal or deadlines.calendar()
     version = dossier.procedure_version
     dossier.received_at = received_at
-    dossier.code = dossier_code_next(
+    dossier.code = code or dossier_code_next(
         agency=dossier.receiving_agency, day=received_at.astimezone(cal.tz).date()
     )
     dossier.clock_started_at = cal.clock_start(received_at)
@@ -373,9 +376,19 @@ def dossier_intake(
             _("Give the reason for refusing."),
             field_errors={"note": [_("Give the reason for refusing.")]},
         )
-    receiving = _resolve_receiving(actor, receiving_agency_code, version)
-    deciding = _resolve_deciding(version, deciding_agency_code, applicant.commune_code)
     now = clock.now()
+    cal = deadlines.calendar() if decision == "accept" else None
+    taken = None
+    if cal is not None and actor is not None:
+        # The happy path in one statement on PostgreSQL: the desk (the one named, or the
+        # actor's only desk), if the actor is a desk officer there (read now: roles are never
+        # cached), and its next dossier code (ADR 0015). Anything else takes no number and is
+        # told apart by _resolve_receiving.
+        taken = dossier_code_next_at_desk(
+            user=actor, agency_code=receiving_agency_code, day=now.astimezone(cal.tz).date()
+        )
+    receiving, code = taken or (_resolve_receiving(actor, receiving_agency_code, version), "")
+    deciding = _resolve_deciding(version, deciding_agency_code, applicant.commune_code)
     status = {
         "accept": S.RECEIVED,
         "request_completion": S.COMPLETION_REQUESTED,
@@ -406,8 +419,8 @@ def dossier_intake(
         decision_note=nfc(note).strip(),
         created_by=actor,
     )
-    if decision == "accept":
-        cal = _clock_fields(dossier, received_at=now)
+    if cal is not None:
+        _clock_fields(dossier, received_at=now, cal=cal, code=code)
     fastinsert.insert([dossier])
     if decision == "accept":
         _start_steps(dossier, actor=actor, cal=cal)
