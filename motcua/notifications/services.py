@@ -163,35 +163,50 @@ def notifications_for_event(*, event: DossierEvent) -> list[Notification]:
         return []
     dossier = event.dossier
     now = clock.now()
-    created = []
-    for draft in _drafts(event, dossier, kind):
-        is_portal = draft.channel == CHANNEL_PORTAL
-        try:
-            with transaction.atomic():  # a savepoint: a duplicate leaves the caller's tx intact
-                row, new = Notification.objects.get_or_create(
-                    event=event,
-                    channel=draft.channel,
-                    defaults={
-                        "dossier": dossier,
-                        "kind": kind,
-                        "recipient": draft.recipient,
-                        "language": _language(dossier),
-                        "subject": draft.subject,
-                        "body": draft.body,
-                        "created_at": now,
-                        # The portal list is delivered by being written.
-                        "status": STATUS_SENT if is_portal else STATUS_PENDING,
-                        "sent_at": now if is_portal else None,
-                    },
-                )
-        except IntegrityError:  # lost a race with another announcement of the same event
-            continue
-        if not new:
-            continue
-        created.append(row)
-        if not is_portal:
+    language = _language(dossier)
+    rows = [
+        Notification(
+            event=event,
+            channel=draft.channel,
+            dossier=dossier,
+            kind=kind,
+            recipient=draft.recipient,
+            language=language,
+            subject=draft.subject,
+            body=draft.body,
+            created_at=now,
+            # The portal list is delivered by being written.
+            status=STATUS_SENT if draft.channel == CHANNEL_PORTAL else STATUS_PENDING,
+            sent_at=now if draft.channel == CHANNEL_PORTAL else None,
+        )
+        for draft in _drafts(event, dossier, kind)
+    ]
+    if not rows:
+        return []
+    try:
+        # The usual case, a new event: all its rows in one INSERT (in a savepoint, so that a
+        # duplicate leaves the caller's transaction intact).
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:  # announced before, or at the same time: row by row
+        created = [row for row in rows if _create_unless_there(row)]
+    for row in created:
+        if row.channel != CHANNEL_PORTAL:
             enqueue_on_commit("notifications.send", notification_id=row.pk)
     return created
+
+
+def _create_unless_there(row: Notification) -> bool:
+    """Write `row` unless its event already has a notification on its channel."""
+    row.pk = None
+    try:
+        with transaction.atomic():
+            if Notification.objects.filter(event=row.event, channel=row.channel).exists():
+                return False
+            row.save(force_insert=True)
+    except IntegrityError:  # lost a race with another announcement of the same event
+        return False
+    return True
 
 
 def _deliver(row: Notification) -> None:

@@ -23,6 +23,7 @@ from motcua.notifications.api import (
     notifications_resend_stale,
     unaccent,
 )
+from motcua.notifications.models import CHANNEL_EMAIL, CHANNEL_SMS
 from motcua.notifications.texts import SUBJECTS
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,24 @@ def test_replaying_an_event_sends_nothing_twice(world, receive, django_capture_o
     assert callbacks == []
     assert Notification.objects.filter(event=event).count() == 2
     assert (len(mail.outbox), len(sms.outbox)) == (1, 1)
+
+
+def test_replaying_an_event_writes_only_the_missing_channel(
+    world, receive, django_capture_on_commit_callbacks
+):
+    """A replay that finds one channel written and the other not (the row was lost) writes and
+    sends the missing one only: the one-INSERT path falls back to row by row."""
+    with django_capture_on_commit_callbacks(execute=True):
+        d = receive(at(2026, 3, 2, 9, 0), applicant=PERSON)
+    event = DossierEvent.objects.get(dossier=d, action="accept")
+    Notification.objects.filter(event=event, channel=CHANNEL_SMS).delete()
+    email_id = Notification.objects.get(event=event, channel=CHANNEL_EMAIL).pk
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_event_recorded.send(sender=DossierEvent, event=event)
+    rows = Notification.objects.filter(event=event)
+    assert sorted(rows.values_list("channel", flat=True)) == sorted([CHANNEL_EMAIL, CHANNEL_SMS])
+    assert rows.get(channel=CHANNEL_EMAIL).pk == email_id
+    assert (len(mail.outbox), len(sms.outbox)) == (1, 2)
 
 
 def test_the_send_job_is_idempotent(world, receive, django_capture_on_commit_callbacks):
