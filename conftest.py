@@ -247,6 +247,25 @@ def page(browser: Any) -> Any:
     context.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """pytest-django's test databases, and before they are dropped, on PostgreSQL, the end of
+    the sessions still open on them: the live server's request threads keep theirs while the
+    session-scoped browser holds its keep-alive sockets, and the browser may outlive the
+    database (fixtures are torn down in reverse order of first use), which made DROP DATABASE
+    fail ("is being accessed by other users") and left the test database behind."""
+    yield django_db_setup
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def postgres_only(db: Any) -> None:
     """For tests that need PostgreSQL (row locks, concurrency, trigram indexes)."""
