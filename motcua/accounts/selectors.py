@@ -27,12 +27,25 @@ def agency_get_by_code(*, code: str) -> Agency | None:
 
 
 _AGENCY_FIELDS = list(Agency._meta.concrete_fields)
-# Our own models' table and column names, not input.
-_DESK_SQL = "SELECT {cols} FROM {agency} a WHERE a.code = %s AND EXISTS (SELECT 1 FROM {roles} r WHERE r.agency_id = a.id AND r.user_id = %s AND r.role = %s)".format(  # noqa: E501, S608
-    cols=", ".join(f"a.{f.column}" for f in _AGENCY_FIELDS),
-    agency=Agency._meta.db_table,
-    roles=RoleAssignment._meta.db_table,
-)
+
+
+def desk_agencies_sql(*, by_code: bool) -> str:
+    """SQL for the agencies (every column, alias `a`) where a user holds the desk officer
+    role; with `by_code`, only the agency with a given code. Parameters, in order: the code
+    (with `by_code`), the user's id, the role (`Role.DESK_OFFICER.value`). The one definition
+    of "desk officer there" in SQL: `agency_where_desk_officer` runs it, and the dossiers
+    app's intake folds it into its code-counter statement (ADR 0015). Table and column names
+    are our models', not input."""
+    where = "a.code = %s AND " if by_code else ""
+    return (
+        f"SELECT {', '.join('a.' + f.column for f in _AGENCY_FIELDS)} "  # noqa: S608
+        f"FROM {Agency._meta.db_table} a WHERE {where}EXISTS ("
+        f"SELECT 1 FROM {RoleAssignment._meta.db_table} r "
+        "WHERE r.agency_id = a.id AND r.user_id = %s AND r.role = %s)"
+    )
+
+
+_DESK_SQL = desk_agencies_sql(by_code=True)
 
 
 def agency_where_desk_officer(*, user: User, code: str) -> Agency | None:

@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.db import connection
 
-from motcua.accounts.api import Agency, RoleAssignment, User
+from motcua.accounts.api import Agency, User, desk_agencies_sql
 from motcua.accounts.data import Role
 from motcua.core import fastinsert
 from motcua.dossiers.models import DossierCodeCounter
@@ -31,18 +31,11 @@ _AGENCY_ATTNAMES = [f.attname for f in Agency._meta.concrete_fields]
 
 def _desk_upsert(by_code: bool) -> str:
     """The desk (the agency with this code, or else the user's only desk) where the user holds
-    the desk officer role, and the counter of that desk's day incremented — nothing taken
-    when there is no such desk, or several. The predicate is the one of
-    accounts.api.agency_where_desk_officer (the agency, and a desk officer role of the user in
-    it); test_intake_hot_path holds them equal. Table and column names are our models', not
-    input. PostgreSQL only: SQLite has no INSERT inside WITH."""
-    where = "a.code = %s AND " if by_code else ""
+    the desk officer role — accounts' own SQL for it —, and the counter of that desk's day
+    incremented: nothing taken when there is no such desk, or several. PostgreSQL only:
+    SQLite has no INSERT inside WITH."""
     return (
-        "WITH desk AS ("  # noqa: S608
-        f"SELECT {', '.join('a.' + f.column for f in Agency._meta.concrete_fields)} "
-        f"FROM {Agency._meta.db_table} a WHERE {where}EXISTS ("
-        f"SELECT 1 FROM {RoleAssignment._meta.db_table} r "
-        "WHERE r.agency_id = a.id AND r.user_id = %s AND r.role = %s)), "
+        f"WITH desk AS ({desk_agencies_sql(by_code=by_code)}), "  # noqa: S608
         f"taken AS (INSERT INTO {_TABLE} (agency_id, day, last) "
         "SELECT desk.id, %s, 1 FROM desk WHERE (SELECT count(*) FROM desk) = 1 "
         f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {_TABLE}.last + 1 RETURNING last) "

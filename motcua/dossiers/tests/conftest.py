@@ -142,3 +142,38 @@ def demo_signing(world: dict[str, Any], tmp_path: Any, settings: Any, media_on_d
     credential_set_pkcs12(user=world["users"]["ld"], path=str(pki.leaders["LD"]), demo=True)
     credential_set_pkcs12(agency=trade, path=str(pki.seals[trade.name]), demo=True)
     return pki
+
+
+#: An organisation applying online (the applicant step's fields, as the portal posts them).
+ONLINE_APPLICANT = {
+    "kind": "organisation",
+    "name": "Công ty TNHH Thương mại Mường Thanh",
+    "tax_code": "0100109106",
+    "representative": "Quàng Văn Đức",
+    "phone": "0215382111",
+    "address": "Số 1, phường Mường Thanh",
+}
+
+
+def online_world(world: dict[str, Any], *, form_fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """The world with the promotion procedure (2.000004) republished with `form_fields`, and
+    two citizens: `citizen` (dan) and `other` (khac), password PASSWORD."""
+    import copy
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    from conftest import PROMOTION
+    from motcua.catalog.api import catalog_import
+
+    raw = copy.deepcopy(PROMOTION)
+    raw["form_fields"] = form_fields
+    catalog_import(
+        content=json.dumps({"procedures": [raw]}, ensure_ascii=False).encode(),
+        filename="c.json",
+        actor=None,
+    )
+    users = get_user_model().objects
+    world["citizen"] = users.create_user(username="dan", password=PASSWORD, full_name="Dân")
+    world["other"] = users.create_user(username="khac", password=PASSWORD)
+    return world

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from conftest import PROMOTION
 from motcua.core import clock
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.data import UploadedFile
-from motcua.dossiers.tests.conftest import act, at
+from motcua.dossiers.tests.conftest import ONLINE_APPLICANT, act, at, online_world
 
 PDF = b"%PDF-1.4\n% test\n" + b"0" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
@@ -39,34 +38,13 @@ GOOD_VALUES = {
     "area": "Một tỉnh",
     "agree": "on",
 }
-APPLICANT = {
-    "kind": "organisation",
-    "name": "Công ty TNHH Thương mại Mường Thanh",
-    "tax_code": "0100109106",
-    "representative": "Quàng Văn Đức",
-    "phone": "0215382111",
-    "address": "Số 1, phường Mường Thanh",
-}
+APPLICANT = ONLINE_APPLICANT
 
 
 @pytest.fixture
 def online(world: dict[str, Any], media_on_disk: Any) -> dict[str, Any]:
     """The promotion procedure republished with form fields; a citizen and another one."""
-    from django.contrib.auth import get_user_model
-
-    from motcua.catalog.api import catalog_import
-
-    raw = copy.deepcopy(PROMOTION)
-    raw["form_fields"] = FORM_FIELDS
-    catalog_import(
-        content=json.dumps({"procedures": [raw]}, ensure_ascii=False).encode(),
-        filename="c.json",
-        actor=None,
-    )
-    users = get_user_model().objects
-    world["citizen"] = users.create_user(username="dan", password="pw-12345-x", full_name="Dân")
-    world["other"] = users.create_user(username="khac", password="pw-12345-x")
-    return world
+    return online_world(world, form_fields=FORM_FIELDS)
 
 
 def _ready_draft(world: dict[str, Any], user: Any = None) -> Any:

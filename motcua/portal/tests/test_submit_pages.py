@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from conftest import PROMOTION
 from motcua.core import clock
-from motcua.dossiers.tests.conftest import act, at, media_on_disk, world  # noqa: F401
+from motcua.dossiers.tests.conftest import (  # noqa: F401
+    ONLINE_APPLICANT,
+    act,
+    at,
+    media_on_disk,
+    online_world,
+    world,
+)
 
 PDF = b"%PDF-1.4\n% test\n" + b"0" * 64
 FORM_FIELDS = [
@@ -20,14 +24,7 @@ FORM_FIELDS = [
     {"name": "start_date", "label": "Ngày bắt đầu", "type": "date", "required": True},
     {"name": "agree", "label": "Tôi cam đoan", "type": "checkbox", "required": True},
 ]
-APPLICANT = {
-    "kind": "organisation",
-    "name": "Công ty TNHH Thương mại Mường Thanh",
-    "tax_code": "0100109106",
-    "representative": "Quàng Văn Đức",
-    "phone": "0215382111",
-    "address": "Số 1, phường Mường Thanh",
-}
+APPLICANT = ONLINE_APPLICANT
 
 
 @pytest.fixture(autouse=True)
@@ -38,21 +35,9 @@ def _vietnamese():
 
 @pytest.fixture
 def site(world: dict[str, Any], media_on_disk: Any, monkeypatch: Any) -> dict[str, Any]:  # noqa: F811
-    from django.contrib.auth import get_user_model
-
-    from motcua.catalog.api import catalog_import
     from motcua.portal import views_submit
 
-    raw = copy.deepcopy(PROMOTION)
-    raw["form_fields"] = FORM_FIELDS
-    catalog_import(
-        content=json.dumps({"procedures": [raw]}, ensure_ascii=False).encode(),
-        filename="c.json",
-        actor=None,
-    )
-    users = get_user_model().objects
-    world["citizen"] = users.create_user(username="dan", password="pw-12345-x", full_name="Dân")
-    world["other"] = users.create_user(username="khac", password="pw-12345-x")
+    online_world(world, form_fields=FORM_FIELDS)
     # Account verification belongs to the accounts pages; here every citizen is verified.
     monkeypatch.setattr(views_submit, "_is_verified", lambda user: True)
     return world
