@@ -54,4 +54,7 @@ VI: dict[str, str | list[str]] = {
         "danh và ngày sinh sẽ được lấy theo %(oidc_name)s."
     ),
     "Link with %(oidc_name)s": "Liên kết với %(oidc_name)s",
+    "Pages of the overdue dossiers": "Các trang hồ sơ quá hạn",
+    "Pages of the dossiers due soon": "Các trang hồ sơ sắp đến hạn",
+    "the appointment time has passed": "đã quá thời điểm hẹn",
 }

@@ -21,6 +21,7 @@ from motcua.calendar.data import (
 )
 from motcua.calendar.engine import WorkingCalendar
 from motcua.calendar.selectors import calendar_days as _calendar_days
+from motcua.calendar.selectors import working_calendar_fingerprint
 from motcua.calendar.selectors import working_calendar_get as _working_calendar_get
 from motcua.calendar.services import calendar_day_remove as _calendar_day_remove
 from motcua.calendar.services import calendar_day_set as _calendar_day_set
@@ -38,6 +39,7 @@ __all__ = [
     "calendar_days",
     "calendar_seed",
     "deadline_compute",
+    "working_calendar_fingerprint",
     "working_calendar_get",
     "working_time_elapsed",
 ]

@@ -403,6 +403,26 @@ class WorkingCalendar:
             total -= self._cum_us(cur_hi) - self._cum_us(cur_lo)
         return max(0, total) // _US
 
+    def time_left_from(self, due: dt.datetime, seconds: int) -> dt.datetime:
+        """The earliest instant from which at most `seconds` of working time are left until
+        `due`: `working_seconds_between(t, due) <= seconds` exactly for t at or after it.
+
+        The inverse of the working time left, so that "near due" can be stored once per
+        deadline and queried with an index instead of computed for every open dossier.
+        The non-working time just before the answer does not count: when the last
+        `seconds` of work start at a day's opening, the answer is the previous working
+        day's closing time. In `tz`; `seconds` below 0 count as 0."""
+        _require_aware(due, "due")
+        target = self._cum_us(due) - max(0, int(seconds)) * _US
+        if target <= 0:
+            return self._instant(dt.date.fromordinal(1), 0)
+        full_days, rest = divmod(target, self._day_us)
+        if rest == 0:  # the end of the full_days-th working day
+            day = self._nth_after(0, full_days)
+            return self._instant(dt.date.fromordinal(day), self._close_us)
+        day = self._nth_after(0, full_days + 1)
+        return self._at_offset(dt.date.fromordinal(day), rest)
+
     # ------------------------------------------------------------------ internals
 
     def _instant(self, d: dt.date, tod_us: int) -> dt.datetime:

@@ -86,6 +86,13 @@ def working_calendar_get() -> WorkingCalendar:
     return calendar
 
 
+def working_calendar_fingerprint() -> str:
+    """A string that changes whenever the working calendar may have: the calendar settings and
+    the CalendarDay table's fingerprint (one small aggregate query, never cached). For
+    values stored from the calendar that must be recomputed when it changes."""
+    return repr((_settings_key(), _rows_fingerprint()))
+
+
 def working_calendar_cache_clear() -> None:
     """Forget the cached calendar of this process (services call it after each write)."""
     global _cached

@@ -1391,8 +1391,7 @@ def _summary(now: dt.datetime, plans: list[Plan], skipped: int) -> list[str]:
     )
     with clock.at(now):
         overdue = dossiers_overdue().filter(pk__in=ids).count()
-        wanted = set(ids)
-        near = sum(1 for d in dossiers_near_due() if d.pk in wanted)
+        near = dossiers_near_due().filter(pk__in=ids).count()
     scen = Counter(p.scenario for p in plans)
     parts = [f"{by_status.get(s.value, 0)} {s.value}" for s in DossierStatus]
     lines = [

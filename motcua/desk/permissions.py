@@ -12,8 +12,27 @@ from motcua.accounts.data import Role
 WORKER_ROLES = (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER)
 #: People who may look dossiers up (read only for admins and supervisors).
 VIEWER_ROLES = (*WORKER_ROLES, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN, Role.SUPERVISOR)
-#: People who watch the deadlines of their agencies.
-MONITOR_ROLES = (Role.LEADER, Role.DESK_OFFICER)
+#: People who watch the overdue and near-due dossiers of their agencies (of the agencies
+#: below theirs too: a supervisor or province admin of the province sees the province).
+MONITOR_ROLES = (
+    Role.LEADER,
+    Role.DESK_OFFICER,
+    Role.AGENCY_ADMIN,
+    Role.PROVINCE_ADMIN,
+    Role.SUPERVISOR,
+)
+#: Who sees the payment reconciliation: the leaders, admins and desk officers of the
+#: receiving agency (a province admin covers the agencies below his). UNCONFIRMED: whether
+#: the finance officer (kế toán) needs a role of its own.
+PAYMENT_REPORT_ROLES = (Role.AGENCY_ADMIN, Role.LEADER, Role.DESK_OFFICER, Role.PROVINCE_ADMIN)
+#: Who may see the satisfaction figures of their agencies.
+SATISFACTION_ROLES = (
+    Role.LEADER,
+    Role.DESK_OFFICER,
+    Role.SUPERVISOR,
+    Role.AGENCY_ADMIN,
+    Role.PROVINCE_ADMIN,
+)
 
 workers = roles_required(*WORKER_ROLES)
 viewers = roles_required(*VIEWER_ROLES)

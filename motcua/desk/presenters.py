@@ -91,6 +91,8 @@ def remaining_words(view: DeadlineView, *, day_seconds: int | None = None) -> st
         return _("clock paused while waiting for the applicant")
     if view.remaining_seconds is None:
         return ""
+    if view.state == "overdue" and view.remaining_seconds > -60:
+        return _("the appointment time has passed")
     amount = working_time_words(view.remaining_seconds, day_seconds=day_seconds)
     if view.remaining_seconds < 0:
         return _("overdue by %(time)s of working time") % {"time": amount}

@@ -23,7 +23,7 @@ from motcua.accounts.api import (
 from motcua.accounts.data import Role
 from motcua.dossiers.api import Dossier, DossierStep, Notice, step_context
 
-from .permissions import MONITOR_ROLES
+from .permissions import MONITOR_ROLES, PAYMENT_REPORT_ROLES, SATISFACTION_ROLES
 
 
 def dossier_ref(dossier: Dossier) -> str:
@@ -104,6 +104,8 @@ class NavInfo:
     is_desk_officer: bool
     is_monitor: bool
     is_worker: bool
+    sees_payments: bool
+    sees_satisfaction: bool
     unread: int
 
 
@@ -113,5 +115,7 @@ def nav_info(user: User) -> NavInfo:
         is_desk_officer=Role.DESK_OFFICER in roles,
         is_monitor=bool(roles & {r.value for r in MONITOR_ROLES}),
         is_worker=bool(roles & {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
+        sees_payments=bool(roles & {r.value for r in PAYMENT_REPORT_ROLES}),
+        sees_satisfaction=bool(roles & {r.value for r in SATISFACTION_ROLES}),
         unread=unread_notice_count(user),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
+
 from motcua.calendar.api import TimeUnit, WorkingCalendar, working_calendar_get
 
 
@@ -42,3 +44,47 @@ def remaining_seconds(*, now: dt.datetime, due: dt.datetime, cal: WorkingCalenda
     if now <= due:
         return cal.working_seconds_between(now, due)
     return -cal.working_seconds_between(due, now)
+
+
+def near_due_threshold_seconds(*, total_seconds: int | None = None) -> int:
+    """A dossier or step is near due when at most this much working time is left: the larger
+    of MOTCUA_NEAR_DUE_WORKING_HOURS (default 8 = one working day) and
+    MOTCUA_NEAR_DUE_FRACTION (default 0.2) of its total time."""
+    hours = float(getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8))
+    fraction = float(getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2))
+    base = int(hours * 3600)
+    if total_seconds:
+        return max(base, int(total_seconds * fraction))
+    return base
+
+
+def near_due_from(
+    *, due: dt.datetime | None, total_seconds: int | None, cal: WorkingCalendar
+) -> dt.datetime | None:
+    """When something due at `due`, with `total_seconds` of working time in all, becomes near
+    due (ADR 0017): stored next to the deadline, so that the near-due lists and the deadline
+    sweep are index lookups. None without a deadline."""
+    if due is None:
+        return None
+    return cal.time_left_from(due, near_due_threshold_seconds(total_seconds=total_seconds))
+
+
+def dossier_near_due_from(
+    *,
+    clock_started_at: dt.datetime | None,
+    appointment_at: dt.datetime | None,
+    cal: WorkingCalendar,
+) -> dt.datetime | None:
+    """A dossier's: its total is the working time from the clock's start to the appointment."""
+    if appointment_at is None:
+        return None
+    total = cal.working_seconds_between(clock_started_at or appointment_at, appointment_at)
+    return near_due_from(due=appointment_at, total_seconds=total, cal=cal)
+
+
+def step_near_due_from(
+    *, due_at: dt.datetime | None, budget_hours: Decimal | None, cal: WorkingCalendar
+) -> dt.datetime | None:
+    """A step's: its total is its budget."""
+    total = int(float(budget_hours) * 3600) if budget_hours is not None else None
+    return near_due_from(due=due_at, total_seconds=total, cal=cal)

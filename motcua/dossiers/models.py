@@ -106,6 +106,9 @@ class Dossier(BaseModel):
     clock_started_at = models.DateTimeField(null=True, blank=True)
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
     original_appointment_at = models.DateTimeField(null=True, blank=True)
+    # From when the dossier counts as near due (deadlines.dossier_near_due_from), stored with
+    # every appointment so that the near-due lists are index lookups (ADR 0017).
+    near_due_at = models.DateTimeField(null=True, blank=True)
     extended = models.BooleanField(_("extended (apology issued)"), default=False)
     supplement_count = models.PositiveSmallIntegerField(default=0)
     paused_at = models.DateTimeField(null=True, blank=True)
@@ -146,6 +149,11 @@ class Dossier(BaseModel):
         ]
         indexes = [
             models.Index(fields=["status", "appointment_at"]),
+            models.Index(
+                fields=["appointment_at", "near_due_at"],
+                condition=Q(status__in=["received", "processing"]),
+                name="dossier_clock_running_due",
+            ),
             models.Index(fields=["deciding_agency", "status"]),
             models.Index(fields=["receiving_agency", "received_at"]),
         ]
@@ -188,6 +196,10 @@ class DossierStep(models.Model):
     budget_hours = models.DecimalField(max_digits=8, decimal_places=2)
     started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
+    # From when the step counts as near due (deadlines.step_near_due_from; ADR 0017).
+    near_due_at = models.DateTimeField(null=True, blank=True)
+    # The deadline sweep's last warning for this deadline: "" none, near_due, overdue.
+    warned = models.CharField(max_length=8, blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=8, choices=OUTCOME_CHOICES, blank=True)
     note = models.TextField(blank=True)
@@ -212,6 +224,12 @@ class DossierStep(models.Model):
                 fields=["agency", "due_at", "id"],
                 condition=Q(status="active", assignee__isnull=True, kind="consult"),
                 name="step_consult_due",
+            ),
+            # The deadline sweep reads only the active steps with a warning to give.
+            models.Index(
+                fields=["near_due_at"],
+                condition=Q(status="active") & ~Q(warned="overdue"),
+                name="step_to_warn",
             ),
         ]
 

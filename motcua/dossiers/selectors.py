@@ -5,30 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from motcua.accounts.api import User, user_roles
 from motcua.core import clock
 from motcua.core.text import fold
 from motcua.dossiers import deadlines
+from motcua.dossiers.deadlines import near_due_threshold_seconds
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, OnlineDraft
 from motcua.dossiers.permissions import visible_dossiers
 from motcua.dossiers.workflow import IN_PROGRESS
 
 OPEN_STEP = ("active", "waiting")
-
-
-def near_due_threshold_seconds(*, total_seconds: int | None = None) -> int:
-    """A dossier or step is near due when at most this much working time is left: the larger
-    of MOTCUA_NEAR_DUE_WORKING_HOURS (default 8 = one working day) and
-    MOTCUA_NEAR_DUE_FRACTION (default 0.2) of its total time."""
-    hours = float(getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8))
-    fraction = float(getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2))
-    base = int(hours * 3600)
-    if total_seconds:
-        return max(base, int(total_seconds * fraction))
-    return base
 
 
 def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
@@ -124,27 +112,20 @@ def dossiers_overdue(*, agency_ids: set[int] | None = None) -> QuerySet[Dossier]
     )
     if agency_ids is not None:
         qs = qs.filter(deciding_agency_id__in=agency_ids)
-    return qs.order_by("appointment_at")
+    return qs.order_by("appointment_at", "id")
 
 
-def dossiers_near_due(*, agency_ids: set[int] | None = None) -> list[Dossier]:
-    """In progress, not overdue, with little working time left (see near_due_threshold)."""
+def dossiers_near_due(*, agency_ids: set[int] | None = None) -> QuerySet[Dossier]:
+    """In progress (clock running), not overdue, with little working time left (see
+    near_due_threshold_seconds): from their stored near_due_at on (ADR 0017), nearest
+    appointment first."""
     now = clock.now()
-    cal = deadlines.calendar()
-    horizon = now + dt.timedelta(days=31)  # candidates; the exact test is below
     qs = Dossier.objects.filter(
-        status__in=["received", "processing"], appointment_at__gte=now, appointment_at__lte=horizon
+        status__in=["received", "processing"], appointment_at__gte=now, near_due_at__lte=now
     )
     if agency_ids is not None:
         qs = qs.filter(deciding_agency_id__in=agency_ids)
-    result = []
-    for d in qs.order_by("appointment_at"):
-        assert d.appointment_at is not None and d.clock_started_at is not None
-        total = cal.working_seconds_between(d.clock_started_at, d.appointment_at)
-        left = cal.working_seconds_between(now, d.appointment_at)
-        if left <= near_due_threshold_seconds(total_seconds=total):
-            result.append(d)
-    return result
+    return qs.order_by("appointment_at", "id")
 
 
 @dataclass(frozen=True)
@@ -165,7 +146,7 @@ def deadline_view(*, dossier: Dossier) -> DeadlineView:
     cal = deadlines.calendar()
     now = clock.now()
     left = deadlines.remaining_seconds(now=now, due=dossier.appointment_at, cal=cal)
-    if left < 0:
+    if now > dossier.appointment_at:  # past it, even after hours with no working time since
         return DeadlineView(dossier.appointment_at, left, "overdue")
     total = cal.working_seconds_between(dossier.clock_started_at or now, dossier.appointment_at)
     state = "near_due" if left <= near_due_threshold_seconds(total_seconds=total) else "ok"
@@ -180,8 +161,9 @@ def step_deadline_view(*, step: DossierStep) -> DeadlineView:
     if step.dossier.status == "supplement_requested":
         return DeadlineView(step.due_at, None, "paused")
     cal = deadlines.calendar()
-    left = deadlines.remaining_seconds(now=clock.now(), due=step.due_at, cal=cal)
-    if left < 0:
+    now = clock.now()
+    left = deadlines.remaining_seconds(now=now, due=step.due_at, cal=cal)
+    if now > step.due_at:  # past it, even after hours with no working time since
         return DeadlineView(step.due_at, left, "overdue")
     total = int(float(step.budget_hours) * 3600)
     state = "near_due" if left <= near_due_threshold_seconds(total_seconds=total) else "ok"

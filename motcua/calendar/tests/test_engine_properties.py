@@ -278,3 +278,27 @@ def test_pauses_are_subtracted_once_and_never_go_negative(
     assert result == total - paused
     assert 0 <= result <= total
     assert calendar.working_seconds_between(a, b, pauses + pauses) == result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    calendar=calendars(),
+    due=instants(),
+    seconds=st.one_of(
+        st.integers(min_value=0, max_value=40 * 9 * 3600),
+        st.sampled_from([0, 3600, 8 * 3600, 4 * 3600]),
+    ),
+    probe=instants(),
+)
+def test_time_left_from_is_the_earliest_instant_with_that_much_left(
+    calendar: WorkingCalendar, due: dt.datetime, seconds: int, probe: dt.datetime
+) -> None:
+    """time_left_from(due, s) is exactly where "at most s of work left until due" starts:
+    at it and after it (up to due) the working time left is <= s, one second before it more;
+    a probe anywhere agrees with the direct computation."""
+    start = calendar.time_left_from(due, seconds)
+    assert start <= due
+    assert calendar.working_seconds_between(start, due) <= seconds
+    assert calendar.working_seconds_between(start - dt.timedelta(seconds=1), due) > seconds
+    left = calendar.working_seconds_between(probe, due)
+    assert (probe >= start) == (left <= seconds)

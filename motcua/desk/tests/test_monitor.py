@@ -78,3 +78,37 @@ def test_mark_read_goes_through_the_dossiers_service(as_user, receive, users):
 
 def test_specialist_has_no_deadline_page(as_user):
     assert as_user("cv").get("/desk/han-xu-ly/").status_code == 403
+
+
+def test_a_province_supervisor_sees_the_whole_province(as_user, receive, users, agencies):
+    """Supervisors read the overdue and near-due lists of every agency below theirs, and the
+    menu offers them the page; they act on nothing."""
+    from motcua.accounts.api import role_grant
+    from motcua.accounts.data import Role
+
+    role_grant(user=users["nobody"], role=Role.SUPERVISOR, agency=agencies["root"])
+    late, soon = _late_and_soon(receive, users)
+    with at_time(at(2026, 3, 10, 9, 0)):
+        html = as_user("nobody").get("/desk/han-xu-ly/").content.decode()
+    overdue = html.split('id="h-overdue"', 1)[1].split('id="h-near"', 1)[0]
+    assert late.code in overdue and soon.code in html.split('id="h-near"', 1)[1]
+    assert 'href="/desk/han-xu-ly/"' in html  # in the menu
+    assert '<option value="H11.07"' in html  # every agency of the province to filter by
+
+
+def test_the_lists_come_a_page_at_a_time(as_user, receive, users, monkeypatch):
+    from motcua.desk.views import monitor
+
+    monkeypatch.setattr(monitor, "PAGE_SIZE", 1)
+    first = receive(at(2026, 3, 2, 9, 0))
+    second = receive(at(2026, 3, 2, 10, 0))
+    with at_time(at(2026, 3, 10, 9, 0)):
+        client = as_user("desk")
+        page1 = client.get("/desk/han-xu-ly/").content.decode()
+        assert "Quá hạn (2)" in page1
+        assert first.code in page1 and second.code not in page1
+        assert "Trang 1 / 2" in page1
+        assert 'href="?trang-qua-han=2"' in page1
+        page2 = client.get("/desk/han-xu-ly/?trang-qua-han=2").content.decode()
+        assert second.code in page2 and first.code not in page2
+        assert 'href="?trang-qua-han=1"' in page2

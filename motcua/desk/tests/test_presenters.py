@@ -45,6 +45,8 @@ def test_remaining_words():
     )
     assert presenters.remaining_words(DeadlineView(due, None, "paused")).startswith("tạm dừng")
     assert presenters.remaining_words(DeadlineView(due, None, "done")) == ""
+    # Past the appointment after office hours: no working time has gone by since.
+    assert presenters.remaining_words(DeadlineView(due, 0, "overdue")) == "đã quá thời điểm hẹn"
 
 
 def test_dates_are_local_and_day_first():

@@ -43,3 +43,18 @@ def render_desk(
         **context,
     }
     return render(request, template, context, status=status)
+
+
+def page_links(request: HttpRequest, param: str, page: Any) -> dict[str, str]:
+    """The query strings of the previous and next pages of one list (the other list and the
+    agency filter kept)."""
+    links = {}
+    for name, has, number in (
+        ("previous", page.has_previous, page.previous_page_number),
+        ("next", page.has_next, page.next_page_number),
+    ):
+        if has():
+            query = request.GET.copy()
+            query[param] = str(number())
+            links[name] = "?" + query.urlencode()
+    return links

@@ -18,7 +18,7 @@ from motcua.dossiers.api import Dossier, deadline_view, dossiers_near_due, dossi
 
 from .. import presenters, queries
 from ..permissions import monitors, workers
-from .common import officer, render_desk
+from .common import officer, page_links, render_desk
 
 AGENCY_PARAM = "co-quan"
 
@@ -40,15 +40,26 @@ def _rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
     return rows
 
 
+#: Rows per page of each list; the page of each list has its own parameter.
+PAGE_SIZE = 50
+OVERDUE_PAGE, NEAR_PAGE = "trang-qua-han", "trang-sap-den-han"
+
+
 @monitors
 def deadlines(request: HttpRequest) -> HttpResponse:
+    """The dossiers past or near their appointment in the agencies the user watches (a
+    province's supervisor: the whole province), a page of each list at a time."""
     agencies = queries.monitored_agencies(officer(request))
     chosen = request.GET.get(AGENCY_PARAM, "")
     if chosen and not any(a.code == chosen for a in agencies):
         chosen = ""
     ids = {a.pk for a in agencies if not chosen or a.code == chosen}
-    overdue = list(dossiers_overdue(agency_ids=ids).select_related("deciding_agency"))
-    near = dossiers_near_due(agency_ids=ids)
+    overdue = Paginator(
+        dossiers_overdue(agency_ids=ids).select_related("deciding_agency"), PAGE_SIZE
+    ).get_page(request.GET.get(OVERDUE_PAGE))
+    near = Paginator(
+        dossiers_near_due(agency_ids=ids).select_related("deciding_agency"), PAGE_SIZE
+    ).get_page(request.GET.get(NEAR_PAGE))
     return render_desk(
         request,
         "desk/deadlines.html",
@@ -56,8 +67,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "chosen": chosen,
             "param": AGENCY_PARAM,
-            "overdue": _rows(overdue),
-            "near": _rows(near),
+            "overdue_page": overdue,
+            "near_page": near,
+            "overdue": _rows(list(overdue.object_list)),
+            "near": _rows(list(near.object_list)),
+            "overdue_links": page_links(request, OVERDUE_PAGE, overdue),
+            "near_links": page_links(request, NEAR_PAGE, near),
             "state_labels": presenters.STATE_LABELS,
         },
     )
@@ -77,7 +92,12 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render_desk(
         request,
         "desk/notices.html",
-        {"page": page, "rows": rows, "can_mark": _mark_service() is not None},
+        {
+            "page": page,
+            "links": page_links(request, "trang", page),
+            "rows": rows,
+            "can_mark": _mark_service() is not None,
+        },
     )
 
 

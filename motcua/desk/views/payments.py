@@ -24,12 +24,10 @@ from motcua.payments.api import (
 )
 from motcua.payments.data import PaymentStatus
 
+from ..permissions import PAYMENT_REPORT_ROLES
 from .common import officer, render_desk
 
-#: Who sees the report: the leaders, admins and desk officers of the receiving agency (a
-#: province admin covers the agencies below his). UNCONFIRMED: whether the finance officer
-#: (kế toán) needs a role of its own.
-REPORT_ROLES = (Role.AGENCY_ADMIN, Role.LEADER, Role.DESK_OFFICER, Role.PROVINCE_ADMIN)
+REPORT_ROLES = PAYMENT_REPORT_ROLES
 payment_reporters = roles_required(*REPORT_ROLES)
 MAX_DAYS = 366
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from motcua.accounts.api import Agency, roles_required, user_agency_ids
-from motcua.accounts.data import Role
 from motcua.feedback.api import (
     FACTORS,
     min_count_shown,
@@ -18,16 +17,9 @@ from motcua.feedback.api import (
     satisfied_min,
 )
 
+from ..permissions import SATISFACTION_ROLES
 from .common import officer, render_desk
 
-#: Who may see the satisfaction figures of their agencies.
-SATISFACTION_ROLES = (
-    Role.LEADER,
-    Role.DESK_OFFICER,
-    Role.SUPERVISOR,
-    Role.AGENCY_ADMIN,
-    Role.PROVINCE_ADMIN,
-)
 FROM_PARAM, TO_PARAM = "tu", "den"
 
 

@@ -11,7 +11,7 @@ from motcua.dossiers.api import STATUS_LABELS, deadline_view, dossier_search
 from .. import presenters, queries
 from ..forms import SearchForm
 from ..permissions import viewers
-from .common import officer, render_desk
+from .common import officer, page_links, render_desk
 
 PAGE_SIZE = 25
 
@@ -45,8 +45,6 @@ def search(request: HttpRequest) -> HttpResponse:
                 }
             )
         page.rows = rows  # type: ignore[attr-defined]
-    params = request.GET.copy()
-    params.pop("trang", None)
     return render_desk(
         request,
         "desk/search.html",
@@ -54,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "searched": searched,
-            "querystring": params.urlencode(),
+            "links": page_links(request, "trang", page) if page is not None else {},
             "state_labels": presenters.STATE_LABELS,
         },
     )

@@ -271,6 +271,9 @@ def _instantiate_steps(
             cap=dossier.appointment_at,
             cal=cal,
         )
+        first.near_due_at = deadlines.step_near_due_from(
+            due_at=first.due_at, budget_hours=first.budget_hours, cal=cal
+        )
     return list(fastinsert.insert(steps))
 
 
@@ -291,6 +294,9 @@ def _clock_fields(
         start=received_at, amount=version.processing_amount, unit=version.processing_unit, cal=cal
     )
     dossier.original_appointment_at = dossier.appointment_at
+    dossier.near_due_at = deadlines.dossier_near_due_from(
+        clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
+    )
     return cal
 
 

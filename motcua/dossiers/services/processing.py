@@ -82,6 +82,10 @@ def _activate(step: DossierStep, dossier: Dossier, now: dt.datetime, assignee: U
     step.due_at = deadlines.step_due(
         start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
     )
+    step.near_due_at = deadlines.step_near_due_from(
+        due_at=step.due_at, budget_hours=step.budget_hours, cal=cal
+    )
+    step.warned = ""
     step.save()
 
 
@@ -441,11 +445,25 @@ def dossier_receive_supplement(
     else:
         dossier.appointment_at = _shift(dossier.appointment_at, paused_at, now)
         step.due_at = _shift(step.due_at, paused_at, now)
-    step.save(update_fields=["due_at"])
+    step.near_due_at = deadlines.step_near_due_from(
+        due_at=step.due_at, budget_hours=step.budget_hours, cal=cal
+    )
+    step.warned = ""
+    step.save(update_fields=["due_at", "near_due_at", "warned"])
+    dossier.near_due_at = deadlines.dossier_near_due_from(
+        clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
+    )
     before = _set_status(dossier, S.PROCESSING)
     dossier.paused_at = None
     dossier.save(
-        update_fields=["status", "paused_at", "paused_seconds", "appointment_at", "updated_at"]
+        update_fields=[
+            "status",
+            "paused_at",
+            "paused_seconds",
+            "appointment_at",
+            "near_due_at",
+            "updated_at",
+        ]
     )
     _store_files(dossier, files, "supplement", actor)
     dossier_event_record(
@@ -612,7 +630,10 @@ def dossier_apologize(
     current = step_context(dossier).main
     dossier.extended = True
     dossier.appointment_at = new_appointment
-    dossier.save(update_fields=["extended", "appointment_at", "updated_at"])
+    dossier.near_due_at = deadlines.dossier_near_due_from(
+        clock_started_at=dossier.clock_started_at, appointment_at=new_appointment, cal=cal
+    )
+    dossier.save(update_fields=["extended", "appointment_at", "near_due_at", "updated_at"])
     dossier_event_record(
         dossier=dossier,
         actor=actor,

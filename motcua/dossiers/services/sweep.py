@@ -6,14 +6,93 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.accounts.api import RoleAssignment
+from motcua.calendar.api import working_calendar_fingerprint
 from motcua.core import clock
 from motcua.dossiers import deadlines
 from motcua.dossiers.models import Dossier, DossierStep, Notice
-from motcua.dossiers.selectors import near_due_threshold_seconds
+
+BATCH = 2000
+#: The cache key of the basis (calendar and near-due settings) of the stored near_due_at.
+NEAR_DUE_BASIS_KEY = "dossiers:near-due-basis"
+
+
+def near_due_basis() -> str:
+    """What the stored near-due instants depend on besides each deadline: the working
+    calendar and the MOTCUA_NEAR_DUE_* settings."""
+    return repr(
+        (
+            working_calendar_fingerprint(),
+            getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8),
+            getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2),
+        )
+    )
+
+
+def near_due_recompute(
+    *, dossier_model: Any = Dossier, step_model: Any = DossierStep
+) -> tuple[int, int]:
+    """Compute near_due_at again for every dossier whose clock runs or is paused and every
+    active step, on the current calendar and settings (ADR 0017). Returns the numbers of
+    dossiers and steps. The models may be a migration's historical ones."""
+    cal = deadlines.calendar()
+    dossiers = dossier_model.objects.filter(
+        status__in=["received", "processing", "supplement_requested"],
+        appointment_at__isnull=False,
+    ).only("id", "clock_started_at", "appointment_at", "near_due_at")
+    n_dossiers = _recompute(
+        dossier_model,
+        dossiers,
+        lambda d: deadlines.dossier_near_due_from(
+            clock_started_at=d.clock_started_at, appointment_at=d.appointment_at, cal=cal
+        ),
+    )
+    steps = step_model.objects.filter(status="active", due_at__isnull=False).only(
+        "id", "due_at", "budget_hours", "near_due_at"
+    )
+    n_steps = _recompute(
+        step_model,
+        steps,
+        lambda s: deadlines.step_near_due_from(
+            due_at=s.due_at, budget_hours=s.budget_hours, cal=cal
+        ),
+    )
+    return n_dossiers, n_steps
+
+
+def _recompute(model: Any, rows: Any, value: Any) -> int:
+    count, batch = 0, []
+    for row in rows.iterator(chunk_size=BATCH):
+        new = value(row)
+        count += 1
+        if new != row.near_due_at:
+            row.near_due_at = new
+            batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_update(batch, ["near_due_at"])
+            batch = []
+    if batch:
+        model.objects.bulk_update(batch, ["near_due_at"])
+    return count
+
+
+def near_due_ensure_current() -> bool:
+    """Recompute the stored near-due instants when the calendar or the near-due settings
+    changed since they were computed (a day off decreed, office hours changed). Run by the
+    deadline sweep before it reads them; True when it recomputed. The basis is kept in the
+    shared cache: when the cache lost it, one recompute too many, never one too few."""
+    basis = near_due_basis()
+    if cache.get(NEAR_DUE_BASIS_KEY) == basis:
+        return False
+    near_due_recompute()
+    cache.set(NEAR_DUE_BASIS_KEY, basis, timeout=None)
+    return True
 
 
 @dataclass
@@ -40,6 +119,14 @@ def _notify(user_id: int, step: DossierStep, kind: str, message: str) -> bool:
     return True
 
 
+def _mark(step: DossierStep, warned: str) -> None:
+    """Remember the warning given for this deadline (only if the deadline is still the one
+    warned of: a step re-entered or resumed meanwhile starts again from "")."""
+    DossierStep.objects.filter(pk=step.pk, due_at=step.due_at, status="active").update(
+        warned=warned
+    )
+
+
 def _people(step: DossierStep, role: str | None = None) -> list[int]:
     if role is None and step.assignee_id is not None:
         return [step.assignee_id]
@@ -51,16 +138,21 @@ def _people(step: DossierStep, role: str | None = None) -> list[int]:
 
 
 def deadline_sweep() -> SweepReport:
-    """Run by the periodic job `dossiers.deadline_sweep`."""
+    """Run by the periodic job `dossiers.deadline_sweep`. Reads only the steps with a warning
+    still to give (ADR 0017): active, near due from their stored near_due_at on, and not yet
+    warned of this (near due once, overdue once); each is marked as warned."""
+    near_due_ensure_current()
     now = clock.now()
-    cal = deadlines.calendar()
     report = SweepReport()
     steps = (
-        DossierStep.objects.filter(status="active", due_at__isnull=False)
+        DossierStep.objects.filter(status="active", near_due_at__lte=now)
+        .exclude(warned="overdue")
+        .filter(Q(due_at__lt=now) | Q(warned=""))
         .exclude(dossier__status="supplement_requested")
         .select_related("dossier", "agency")
+        .order_by("near_due_at", "id")
     )
-    for step in steps.iterator():
+    for step in steps.iterator(chunk_size=500):
         assert step.due_at is not None
         code = step.dossier.code or f"#{step.dossier_id}"
         if step.due_at < now:
@@ -77,15 +169,14 @@ def deadline_sweep() -> SweepReport:
             report.escalated += sum(
                 _notify(u, step, "escalated", esc) for u in _people(step, "leader")
             )
+            _mark(step, "overdue")
             continue
-        left = cal.working_seconds_between(now, step.due_at)
-        total = int(float(step.budget_hours) * 3600)
-        if left <= near_due_threshold_seconds(total_seconds=total):
-            msg = _("Dossier %(code)s: step “%(step)s” is due soon.") % {
-                "code": code,
-                "step": step.title,
-            }
-            report.near_due += sum(_notify(u, step, "near_due", msg) for u in _people(step))
+        msg = _("Dossier %(code)s: step “%(step)s” is due soon.") % {
+            "code": code,
+            "step": step.title,
+        }
+        report.near_due += sum(_notify(u, step, "near_due", msg) for u in _people(step))
+        _mark(step, "near_due")
     # Online submissions the desk has not accepted or sent back within 8 working hours.
     late_reviews = Dossier.objects.filter(status="submitted", review_due_at__lt=now)
     for dossier in late_reviews.select_related("receiving_agency"):

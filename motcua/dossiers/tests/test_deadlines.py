@@ -101,3 +101,126 @@ def test_accepting_an_online_submission_keeps_the_submission_time(world):
         at(2026, 3, 9, 9, 0),
     )
     assert d.code == "H11.01.01-260302-0001"
+
+
+def _near_due_agrees(d, start, end, every_minutes=30):
+    """At every probe, the stored near-due instant (the list) and the live computation (the
+    dossier's deadline view) agree."""
+    import datetime as dt
+
+    from motcua.dossiers.api import Dossier
+
+    d = Dossier.objects.get(pk=d.pk)
+    t = start
+    seen = set()
+    while t <= end:
+        with clock.at(t):
+            live = deadline_view(dossier=d).state == "near_due"
+            stored = dossiers_near_due().filter(pk=d.pk).exists()
+        assert live == stored, t
+        seen.add(live)
+        t += dt.timedelta(minutes=every_minutes)
+    assert seen == {True, False}
+
+
+def test_near_due_is_stored_with_the_appointment(world, receive):
+    """Due Mon 09/03 09:00 after 40 working hours: near due (8 working hours left) from Fri
+    06/03 09:00 — 2.5 + 4 hours on Friday and 1.5 on Monday morning."""
+    d = receive(at(2026, 3, 2, 9, 0))
+    assert d.near_due_at == at(2026, 3, 6, 9, 0)
+    with clock.at(at(2026, 3, 6, 8, 59)):
+        assert not dossiers_near_due().exists()
+    with clock.at(at(2026, 3, 6, 9, 0)):
+        assert [x.pk for x in dossiers_near_due()] == [d.pk]
+    _near_due_agrees(d, at(2026, 3, 2, 9, 0), at(2026, 3, 10, 9, 0))
+
+
+def test_near_due_follows_an_apology_and_a_resumed_supplement(world, receive):
+    u = world["users"]
+    late = receive(at(2026, 3, 2, 9, 0))
+    act(late, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
+    act(late, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
+    late = act(
+        late,
+        u["ld"],
+        "apologize",
+        at(2026, 3, 4, 9, 0),
+        new_appointment="2026-03-12T16:00:00+07:00",
+        reason="Cần xác minh thêm",
+    )
+    assert late.near_due_at > at(2026, 3, 6, 9, 0)
+    _near_due_agrees(late, at(2026, 3, 4, 9, 0), at(2026, 3, 13, 9, 0))
+
+    paused = receive(at(2026, 3, 2, 9, 0))
+    act(paused, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
+    act(paused, u["cv"], "request_supplement", at(2026, 3, 3, 9, 0), items=["x"], reason="r")
+    with clock.at(at(2026, 3, 20, 9, 0)):
+        assert not dossiers_near_due().filter(pk=paused.pk).exists()  # the clock is paused
+    paused = act(paused, u["desk"], "receive_supplement", at(2026, 3, 16, 10, 0))
+    step = paused.steps.get(status="active")
+    assert paused.near_due_at > at(2026, 3, 16, 10, 0)
+    assert step.near_due_at is not None and step.near_due_at > at(2026, 3, 16, 10, 0)
+    one_day = at(2026, 3, 3, 9, 0) - at(2026, 3, 2, 9, 0)
+    _near_due_agrees(paused, at(2026, 3, 16, 10, 0), paused.appointment_at + one_day)
+
+
+def test_the_sweep_reads_each_step_once_per_warning(world, receive, monkeypatch):
+    """Near due once, overdue once: a step already warned of what it is is not read again,
+    and a step far from its deadline is not read at all."""
+    from motcua.dossiers.api import DossierStep
+    from motcua.dossiers.services import sweep
+
+    u = world["users"]
+    d = receive(at(2026, 3, 2, 9, 0))
+    act(d, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
+    far = receive(at(2026, 3, 5, 9, 0))
+    act(far, u["desk"], "forward", at(2026, 3, 5, 10, 0), to_user=u["cv"].pk)
+    read = []
+    real = sweep._people
+    monkeypatch.setattr(sweep, "_people", lambda step, *a: read.append(step.pk) or real(step, *a))
+    review = d.steps.get(status="active")
+    with clock.at(at(2026, 3, 5, 14, 0)):  # review due Thu 05/03 16:00: near due
+        assert deadline_sweep().near_due == 1
+        assert deadline_sweep().near_due == 0
+    assert read == [review.pk]
+    assert DossierStep.objects.get(pk=review.pk).warned == "near_due"
+    read.clear()
+    with clock.at(at(2026, 3, 6, 9, 0)):
+        report = deadline_sweep()
+        assert (report.overdue, report.escalated) == (1, 1)
+        assert deadline_sweep().overdue == 0
+    assert read == [review.pk, review.pk]  # the assignee, then the leaders; once
+    assert DossierStep.objects.get(pk=review.pk).warned == "overdue"
+
+
+def test_a_decreed_day_off_moves_the_stored_near_due_instants(world, receive):
+    """The sweep notices a calendar change and computes the near-due instants again: with
+    Friday 06/03 a day off, the last 8 working hours before Monday 09:00 start on Thursday
+    at 09:00 (1.5 hours on Monday morning, 6.5 on Thursday)."""
+    from motcua.calendar.api import calendar_day_set
+    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.services.sweep import near_due_ensure_current
+
+    d = receive(at(2026, 3, 2, 9, 0))
+    assert d.near_due_at == at(2026, 3, 6, 9, 0)
+    with clock.at(at(2026, 3, 3, 9, 0)):
+        assert near_due_ensure_current() is True  # the first time: nothing known yet
+        assert near_due_ensure_current() is False
+        calendar_day_set(date=at(2026, 3, 6).date(), kind="day_off", reason="Nghỉ bù")
+        assert near_due_ensure_current() is True
+    assert Dossier.objects.get(pk=d.pk).near_due_at == at(2026, 3, 5, 9, 0)
+    _near_due_agrees(d, at(2026, 3, 3, 9, 0), at(2026, 3, 10, 9, 0))
+
+
+def test_past_the_appointment_after_hours_is_overdue(world, receive):
+    """Due Mon 09/03 09:00 — say the appointment is at 17:30 instead: at 19:00 no working time
+    has gone by since, and the dossier is overdue all the same, in its view and in the lists."""
+    from motcua.dossiers.api import Dossier
+
+    d = receive(at(2026, 3, 2, 9, 0))
+    Dossier.objects.filter(pk=d.pk).update(appointment_at=at(2026, 3, 9, 17, 30))
+    d = Dossier.objects.get(pk=d.pk)
+    with clock.at(at(2026, 3, 9, 19, 0)):
+        view = deadline_view(dossier=d)
+        assert (view.state, view.remaining_seconds) == ("overdue", 0)
+        assert list(dossiers_overdue()) == [d] and not dossiers_near_due().exists()
