@@ -57,4 +57,6 @@ VI: dict[str, str | list[str]] = {
     "Pages of the overdue dossiers": "Các trang hồ sơ quá hạn",
     "Pages of the dossiers due soon": "Các trang hồ sơ sắp đến hạn",
     "the appointment time has passed": "đã quá thời điểm hẹn",
+    "Overdue (more than %(cap)s)": "Quá hạn (hơn %(cap)s)",
+    "Due soon (more than %(cap)s)": "Sắp đến hạn (hơn %(cap)s)",
 }

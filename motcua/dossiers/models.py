@@ -154,6 +154,13 @@ class Dossier(BaseModel):
                 condition=Q(status__in=["received", "processing"]),
                 name="dossier_clock_running_due",
             ),
+            # Per agency: the counts of the overdue and near-due lists, from the index alone
+            # (the id too: the capped count selects it).
+            models.Index(
+                fields=["deciding_agency", "appointment_at", "near_due_at", "id"],
+                condition=Q(status__in=["received", "processing"]),
+                name="dossier_agency_clock_running",
+            ),
             models.Index(fields=["deciding_agency", "status"]),
             models.Index(fields=["receiving_agency", "received_at"]),
         ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils import formats
 from django.utils.safestring import SafeString
 
 from motcua.accounts.api import commune_name as accounts_commune_name
@@ -15,6 +16,12 @@ from motcua.desk import presenters, queries
 from motcua.dossiers.api import Dossier
 
 register = template.Library()
+
+
+@register.filter
+def grouped(value: int) -> str:
+    """A whole number with the active language's thousands separator: 10.000 / 10,000."""
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.filter

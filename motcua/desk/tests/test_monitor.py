@@ -112,3 +112,15 @@ def test_the_lists_come_a_page_at_a_time(as_user, receive, users, monkeypatch):
         page2 = client.get("/desk/han-xu-ly/?trang-qua-han=2").content.decode()
         assert second.code in page2 and first.code not in page2
         assert 'href="?trang-qua-han=1"' in page2
+
+
+def test_past_the_cap_the_total_is_more_than(as_user, receive, users, monkeypatch):
+    """The lists count at most CAP + 1 rows: past it the heading says "more than CAP"."""
+    from motcua.desk.views import common
+
+    monkeypatch.setattr(common.CappedPaginator, "CAP", 1)
+    receive(at(2026, 3, 2, 9, 0))
+    receive(at(2026, 3, 2, 10, 0))
+    with at_time(at(2026, 3, 10, 9, 0)):
+        html = as_user("desk").get("/desk/han-xu-ly/").content.decode()
+    assert "Quá hạn (hơn 1)" in html

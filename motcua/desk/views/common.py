@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, cast
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -58,3 +60,22 @@ def page_links(request: HttpRequest, param: str, page: Any) -> dict[str, str]:
             query[param] = str(number())
             links[name] = "?" + query.urlencode()
     return links
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most CAP + 1 rows: past CAP the exact total costs a scan of
+    every matching row (600,000 overdue dossiers in a province: half a second), and nobody
+    pages that far; `capped` says the total is "more than CAP"."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        # A QuerySet: COUNT over a LIMIT, without the list's ordering (any CAP + 1 rows do).
+        rows: Any = self.object_list
+        head = rows.order_by()[: self.CAP + 1]
+        return int(head.count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP

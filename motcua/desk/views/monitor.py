@@ -18,7 +18,7 @@ from motcua.dossiers.api import Dossier, deadline_view, dossiers_near_due, dossi
 
 from .. import presenters, queries
 from ..permissions import monitors, workers
-from .common import officer, page_links, render_desk
+from .common import CappedPaginator, officer, page_links, render_desk
 
 AGENCY_PARAM = "co-quan"
 
@@ -54,10 +54,10 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     if chosen and not any(a.code == chosen for a in agencies):
         chosen = ""
     ids = {a.pk for a in agencies if not chosen or a.code == chosen}
-    overdue = Paginator(
+    overdue = CappedPaginator(
         dossiers_overdue(agency_ids=ids).select_related("deciding_agency"), PAGE_SIZE
     ).get_page(request.GET.get(OVERDUE_PAGE))
-    near = Paginator(
+    near = CappedPaginator(
         dossiers_near_due(agency_ids=ids).select_related("deciding_agency"), PAGE_SIZE
     ).get_page(request.GET.get(NEAR_PAGE))
     return render_desk(

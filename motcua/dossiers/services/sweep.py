@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -75,11 +75,31 @@ def _recompute(model: Any, rows: Any, value: Any) -> int:
             row.near_due_at = new
             batch.append(row)
         if len(batch) >= BATCH:
-            model.objects.bulk_update(batch, ["near_due_at"])
+            _write_near_due(model, batch)
             batch = []
     if batch:
-        model.objects.bulk_update(batch, ["near_due_at"])
+        _write_near_due(model, batch)
     return count
+
+
+def _write_near_due(model: Any, rows: list[Any]) -> None:
+    """near_due_at of these rows, in one statement. On PostgreSQL an UPDATE joined to a
+    VALUES list (linear; `bulk_update`'s CASE over 2,000 ids is quadratic in the batch and
+    made recomputing a million rows take minutes); elsewhere `bulk_update`."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, ["near_due_at"])
+        return
+    table = model._meta.db_table
+    values = ", ".join(["(%s::bigint, %s::timestamptz)"] * len(rows))
+    params: list[Any] = []
+    for row in rows:
+        params += [row.pk, row.near_due_at]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET near_due_at = v.at FROM (VALUES {values}) "  # noqa: S608
+            "AS v(id, at) WHERE t.id = v.id",
+            params,
+        )
 
 
 def near_due_ensure_current() -> bool:
