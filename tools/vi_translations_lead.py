@@ -59,4 +59,12 @@ VI: dict[str, str | list[str]] = {
     "the appointment time has passed": "đã quá thời điểm hẹn",
     "Overdue (more than %(cap)s)": "Quá hạn (hơn %(cap)s)",
     "Due soon (more than %(cap)s)": "Sắp đến hạn (hơn %(cap)s)",
+    "Apology due soon if late": "Sắp hết hạn gửi thư xin lỗi nếu trễ hạn",
+    (
+        "Dossier %(code)s is due on %(due)s. If it cannot be resolved by then, send the "
+        "apology and new appointment (form 04) before %(last)s."
+    ): (
+        "Hồ sơ %(code)s có hẹn trả kết quả lúc %(due)s. Nếu không thể giải quyết đúng hạn, "
+        "hãy gửi văn bản xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) trước %(last)s."
+    ),
 }

@@ -88,3 +88,27 @@ def step_near_due_from(
     """A step's: its total is its budget."""
     total = int(float(budget_hours) * 3600) if budget_hours is not None else None
     return near_due_from(due=due_at, total_seconds=total, cal=cal)
+
+
+def apology_lead_seconds(cal: WorkingCalendar) -> int:
+    """The apology (form 04) is sent at least MOTCUA_APOLOGY_LEAD_WORKING_DAYS working days
+    (1, UNCONFIRMED) before the appointment."""
+    return int(getattr(settings, "MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)) * cal.working_day_seconds
+
+
+def apology_deadline(*, appointment_at: dt.datetime, cal: WorkingCalendar) -> dt.datetime:
+    """The last moment the apology may be sent for this appointment."""
+    return cal.time_left_from(appointment_at, apology_lead_seconds(cal))
+
+
+def apology_remind_from(
+    *, appointment_at: dt.datetime | None, extended: bool, cal: WorkingCalendar
+) -> dt.datetime | None:
+    """When the deciding agency's leaders are reminded that the apology is due soon if the
+    dossier will be late: one working day before the apology's last moment (ADR 0017).
+    None without an appointment, once extended (at most one extension), or without a lead
+    time."""
+    lead = apology_lead_seconds(cal)
+    if appointment_at is None or extended or lead <= 0:
+        return None
+    return cal.time_left_from(appointment_at, lead + cal.working_day_seconds)

@@ -109,6 +109,9 @@ class Dossier(BaseModel):
     # From when the dossier counts as near due (deadlines.dossier_near_due_from), stored with
     # every appointment so that the near-due lists are index lookups (ADR 0017).
     near_due_at = models.DateTimeField(null=True, blank=True)
+    # When the deciding agency's leaders are reminded of the apology (form 04) if the dossier
+    # will be late; emptied once reminded (deadlines.apology_remind_from; ADR 0017).
+    apology_remind_at = models.DateTimeField(null=True, blank=True)
     extended = models.BooleanField(_("extended (apology issued)"), default=False)
     supplement_count = models.PositiveSmallIntegerField(default=0)
     paused_at = models.DateTimeField(null=True, blank=True)
@@ -153,6 +156,11 @@ class Dossier(BaseModel):
                 fields=["appointment_at", "near_due_at"],
                 condition=Q(status__in=["received", "processing"]),
                 name="dossier_clock_running_due",
+            ),
+            models.Index(
+                fields=["apology_remind_at"],
+                condition=Q(apology_remind_at__isnull=False),
+                name="dossier_apology_to_remind",
             ),
             # Per agency: the counts of the overdue and near-due lists, from the index alone
             # (the id too: the capped count selects it).

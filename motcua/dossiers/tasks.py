@@ -11,7 +11,12 @@ from motcua.dossiers.services.sweep import deadline_sweep
 @shared_task(name="dossiers.deadline_sweep")
 def deadline_sweep_task() -> dict[str, int]:
     report = deadline_sweep()
-    return {"near_due": report.near_due, "overdue": report.overdue, "escalated": report.escalated}
+    return {
+        "near_due": report.near_due,
+        "overdue": report.overdue,
+        "escalated": report.escalated,
+        "apology_due": report.apology_due,
+    }
 
 
 @shared_task(

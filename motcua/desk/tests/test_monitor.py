@@ -124,3 +124,13 @@ def test_past_the_cap_the_total_is_more_than(as_user, receive, users, monkeypatc
     with at_time(at(2026, 3, 10, 9, 0)):
         html = as_user("desk").get("/desk/han-xu-ly/").content.decode()
     assert "Quá hạn (hơn 1)" in html
+
+
+def test_the_leader_reads_the_apology_reminder(as_user, receive, users):
+    d = receive(at(2026, 3, 2, 9, 0))  # due Mon 09/03 09:00: reminder Thu 05/03 09:00
+    with at_time(at(2026, 3, 5, 10, 0)):
+        deadline_sweep()
+        html = as_user("ld").get("/desk/thong-bao/").content.decode()
+    assert "Sắp hết hạn gửi thư xin lỗi nếu trễ hạn" in html
+    assert f"Hồ sơ {d.code} có hẹn trả kết quả lúc 09:00 09/03/2026" in html
+    assert "(Mẫu 04) trước 09:00 06/03/2026" in html

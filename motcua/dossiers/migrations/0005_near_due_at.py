@@ -3,24 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
-def backfill(apps, schema_editor):
-    """near_due_at of the dossiers whose clock runs or is paused and of the active steps,
-    computed as the services now do when a deadline is set."""
-    from motcua.dossiers.services.sweep import near_due_recompute
-
-    near_due_recompute(
-        dossier_model=apps.get_model("dossiers", "Dossier"),
-        step_model=apps.get_model("dossiers", "DossierStep"),
-    )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_citizen_profile_and_verification_codes'),
         ('catalog', '0003_version_form_fields'),
         ('dossiers', '0004_online_drafts_and_form_data'),
-        ('workcalendar', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -48,5 +36,4 @@ class Migration(migrations.Migration):
             model_name='dossierstep',
             index=models.Index(condition=models.Q(('status', 'active'), models.Q(('warned', 'overdue'), _negated=True)), fields=['near_due_at'], name='step_to_warn'),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -297,6 +297,9 @@ def _clock_fields(
     dossier.near_due_at = deadlines.dossier_near_due_from(
         clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
     )
+    dossier.apology_remind_at = deadlines.apology_remind_from(
+        appointment_at=dossier.appointment_at, extended=False, cal=cal
+    )
     return cal
 
 

@@ -453,6 +453,9 @@ def dossier_receive_supplement(
     dossier.near_due_at = deadlines.dossier_near_due_from(
         clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
     )
+    dossier.apology_remind_at = deadlines.apology_remind_from(
+        appointment_at=dossier.appointment_at, extended=dossier.extended, cal=cal
+    )
     before = _set_status(dossier, S.PROCESSING)
     dossier.paused_at = None
     dossier.save(
@@ -462,6 +465,7 @@ def dossier_receive_supplement(
             "paused_seconds",
             "appointment_at",
             "near_due_at",
+            "apology_remind_at",
             "updated_at",
         ]
     )
@@ -633,7 +637,16 @@ def dossier_apologize(
     dossier.near_due_at = deadlines.dossier_near_due_from(
         clock_started_at=dossier.clock_started_at, appointment_at=new_appointment, cal=cal
     )
-    dossier.save(update_fields=["extended", "appointment_at", "near_due_at", "updated_at"])
+    dossier.apology_remind_at = None  # at most one extension: nothing more to remind of
+    dossier.save(
+        update_fields=[
+            "extended",
+            "appointment_at",
+            "near_due_at",
+            "apology_remind_at",
+            "updated_at",
+        ]
+    )
     dossier_event_record(
         dossier=dossier,
         actor=actor,

@@ -36,68 +36,97 @@ def near_due_basis() -> str:
 
 
 def near_due_recompute(
-    *, dossier_model: Any = Dossier, step_model: Any = DossierStep
+    *,
+    dossier_model: Any = Dossier,
+    step_model: Any = DossierStep,
+    reminders_from_scratch: bool = False,
 ) -> tuple[int, int]:
-    """Compute near_due_at again for every dossier whose clock runs or is paused and every
-    active step, on the current calendar and settings (ADR 0017). Returns the numbers of
-    dossiers and steps. The models may be a migration's historical ones."""
+    """Compute the stored instants again on the current calendar and settings (ADR 0017):
+    near_due_at of every dossier whose clock runs or is paused and of every active step, and
+    the apology reminders still to give (`reminders_from_scratch`: of every dossier not
+    extended, for a first fill). Returns the numbers of dossiers and steps. The models may
+    be a migration's historical ones."""
     cal = deadlines.calendar()
     dossiers = dossier_model.objects.filter(
         status__in=["received", "processing", "supplement_requested"],
         appointment_at__isnull=False,
-    ).only("id", "clock_started_at", "appointment_at", "near_due_at")
-    n_dossiers = _recompute(
-        dossier_model,
-        dossiers,
-        lambda d: deadlines.dossier_near_due_from(
-            clock_started_at=d.clock_started_at, appointment_at=d.appointment_at, cal=cal
-        ),
+    ).only(
+        "id", "clock_started_at", "appointment_at", "extended", "near_due_at", "apology_remind_at"
     )
+
+    def dossier_values(d: Any) -> dict[str, Any]:
+        values = {
+            "near_due_at": deadlines.dossier_near_due_from(
+                clock_started_at=d.clock_started_at, appointment_at=d.appointment_at, cal=cal
+            )
+        }
+        if d.apology_remind_at is not None or (reminders_from_scratch and not d.extended):
+            values["apology_remind_at"] = deadlines.apology_remind_from(
+                appointment_at=d.appointment_at, extended=d.extended, cal=cal
+            )
+        return values
+
+    n_dossiers = _recompute(dossier_model, dossiers, dossier_values)
     steps = step_model.objects.filter(status="active", due_at__isnull=False).only(
         "id", "due_at", "budget_hours", "near_due_at"
     )
     n_steps = _recompute(
         step_model,
         steps,
-        lambda s: deadlines.step_near_due_from(
-            due_at=s.due_at, budget_hours=s.budget_hours, cal=cal
-        ),
+        lambda s: {
+            "near_due_at": deadlines.step_near_due_from(
+                due_at=s.due_at, budget_hours=s.budget_hours, cal=cal
+            )
+        },
     )
     return n_dossiers, n_steps
 
 
-def _recompute(model: Any, rows: Any, value: Any) -> int:
-    count, batch = 0, []
+def _recompute(model: Any, rows: Any, values: Any) -> int:
+    """Set the values computed for each row (a dict of instants by field name), writing only
+    the rows where one changed, in batches."""
+    count, batch, fields = 0, [], ["near_due_at"]
     for row in rows.iterator(chunk_size=BATCH):
-        new = value(row)
+        new = values(row)
         count += 1
-        if new != row.near_due_at:
-            row.near_due_at = new
+        changed = False
+        for name, value in new.items():
+            if name not in fields:
+                fields.append(name)
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if changed:
             batch.append(row)
         if len(batch) >= BATCH:
-            _write_near_due(model, batch)
+            _write_instants(model, batch, fields)
             batch = []
     if batch:
-        _write_near_due(model, batch)
+        _write_instants(model, batch, fields)
     return count
 
 
-def _write_near_due(model: Any, rows: list[Any]) -> None:
-    """near_due_at of these rows, in one statement. On PostgreSQL an UPDATE joined to a
-    VALUES list (linear; `bulk_update`'s CASE over 2,000 ids is quadratic in the batch and
-    made recomputing a million rows take minutes); elsewhere `bulk_update`."""
+def _write_instants(model: Any, rows: list[Any], fields: list[str]) -> None:
+    """These datetime fields of these rows, in one statement. On PostgreSQL an UPDATE joined
+    to a VALUES list (linear; `bulk_update`'s CASE over 2,000 ids is quadratic in the batch
+    and made recomputing a million rows take minutes); elsewhere `bulk_update`. The field
+    names are our models', not input."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(rows, ["near_due_at"])
+        model.objects.bulk_update(rows, fields)
         return
     table = model._meta.db_table
-    values = ", ".join(["(%s::bigint, %s::timestamptz)"] * len(rows))
+    columns = [model._meta.get_field(name).column for name in fields]
+    row_sql = "(%s::bigint" + ", %s::timestamptz" * len(columns) + ")"
     params: list[Any] = []
     for row in rows:
-        params += [row.pk, row.near_due_at]
+        params.append(row.pk)
+        params += [getattr(row, name) for name in fields]
+    sets = ", ".join(f"{c} = v.{c}" for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS t SET near_due_at = v.at FROM (VALUES {values}) "  # noqa: S608
-            "AS v(id, at) WHERE t.id = v.id",
+            f"UPDATE {table} AS t SET {sets} FROM (VALUES "  # noqa: S608
+            f"{', '.join([row_sql] * len(rows))}) AS v(id, {', '.join(columns)}) "
+            "WHERE t.id = v.id",
             params,
         )
 
@@ -117,6 +146,7 @@ def near_due_ensure_current() -> bool:
 
 @dataclass
 class SweepReport:
+    apology_due: int = 0
     near_due: int = 0
     overdue: int = 0
     escalated: int = 0
@@ -137,6 +167,49 @@ def _notify(user_id: int, step: DossierStep, kind: str, message: str) -> bool:
     except IntegrityError:
         return False  # already warned
     return True
+
+
+def _remind_apologies(now: Any) -> int:
+    """Remind the deciding agency's leaders, once per dossier, that if the dossier will be
+    late the apology (form 04) must go out before its last moment; the reminder is emptied
+    whether or not it could still be useful (an appointment already too close gets none)."""
+    cal = deadlines.calendar()
+    sent = 0
+    due = Dossier.objects.filter(
+        apology_remind_at__lte=now, status__in=["received", "processing"], extended=False
+    ).select_related("deciding_agency")
+    for dossier in due.iterator(chunk_size=500):
+        assert dossier.appointment_at is not None
+        last = deadlines.apology_deadline(appointment_at=dossier.appointment_at, cal=cal)
+        if now < last:
+            message = _(
+                "Dossier %(code)s is due on %(due)s. If it cannot be resolved by then, send the "
+                "apology and new appointment (form 04) before %(last)s."
+            ) % {
+                "code": dossier.code or f"#{dossier.pk}",
+                "due": _local(dossier.appointment_at, cal),
+                "last": _local(last, cal),
+            }
+            leaders = RoleAssignment.objects.filter(
+                role="leader", agency_id=dossier.deciding_agency_id
+            ).values_list("user_id", flat=True)
+            for user_id in leaders:
+                Notice.objects.create(
+                    user_id=user_id,
+                    dossier=dossier,
+                    kind="apology_due",
+                    created_at=now,
+                    message=message,
+                )
+                sent += 1
+        Dossier.objects.filter(pk=dossier.pk, apology_remind_at=dossier.apology_remind_at).update(
+            apology_remind_at=None
+        )
+    return sent
+
+
+def _local(value: Any, cal: Any) -> str:
+    return str(value.astimezone(cal.tz).strftime("%H:%M %d/%m/%Y"))
 
 
 def _mark(step: DossierStep, warned: str) -> None:
@@ -197,6 +270,7 @@ def deadline_sweep() -> SweepReport:
         }
         report.near_due += sum(_notify(u, step, "near_due", msg) for u in _people(step))
         _mark(step, "near_due")
+    report.apology_due = _remind_apologies(now)
     # Online submissions the desk has not accepted or sent back within 8 working hours.
     late_reviews = Dossier.objects.filter(status="submitted", review_due_at__lt=now)
     for dossier in late_reviews.select_related("receiving_agency"):

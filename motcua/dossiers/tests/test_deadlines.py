@@ -52,10 +52,18 @@ def test_sweep_warns_escalates_once(world, receive):
         report = deadline_sweep()
     assert (report.near_due, report.overdue, report.escalated) == (1, 0, 0)
     with clock.at(at(2026, 3, 6, 9, 0)):
-        assert deadline_sweep_task.apply().get() == {"near_due": 0, "overdue": 1, "escalated": 1}
-        assert deadline_sweep_task.apply().get() == {"near_due": 0, "overdue": 0, "escalated": 0}
+        # (The apology reminder went out with Thursday's sweep: nothing more to remind of.)
+        expected = {"near_due": 0, "overdue": 1, "escalated": 1, "apology_due": 0}
+        assert deadline_sweep_task.apply().get() == expected
+        expected = {"near_due": 0, "overdue": 0, "escalated": 0, "apology_due": 0}
+        assert deadline_sweep_task.apply().get() == expected
     kinds = sorted(Notice.objects.values_list("user__username", "kind"))
-    assert kinds == [("cv", "near_due"), ("cv", "overdue"), ("ld", "escalated")]
+    assert kinds == [
+        ("cv", "near_due"),
+        ("cv", "overdue"),
+        ("ld", "apology_due"),
+        ("ld", "escalated"),
+    ]
 
 
 def test_paused_dossiers_are_not_swept(world, receive):
@@ -224,3 +232,44 @@ def test_past_the_appointment_after_hours_is_overdue(world, receive):
         view = deadline_view(dossier=d)
         assert (view.state, view.remaining_seconds) == ("overdue", 0)
         assert list(dossiers_overdue()) == [d] and not dossiers_near_due().exists()
+
+
+def test_leaders_are_reminded_of_the_apology_once_in_time(world, receive):
+    """Due Mon 09/03 09:00; the apology must go out one working day before, by Fri 06/03
+    09:00; the deciding agency's leaders are reminded a working day earlier, Thu 05/03 09:00,
+    once."""
+    from motcua.dossiers.api import Dossier
+
+    d = receive(at(2026, 3, 2, 9, 0))
+    assert d.apology_remind_at == at(2026, 3, 5, 9, 0)
+    with clock.at(at(2026, 3, 5, 8, 59)):
+        assert deadline_sweep().apology_due == 0
+    with clock.at(at(2026, 3, 5, 9, 15)):
+        assert deadline_sweep().apology_due == 1
+        assert deadline_sweep().apology_due == 0
+    notice = Notice.objects.get(kind="apology_due")
+    assert notice.user == world["users"]["ld"] and notice.dossier_id == d.pk
+    assert "09:00 06/03/2026" in notice.message and "(form 04)" in notice.message
+    assert Dossier.objects.get(pk=d.pk).apology_remind_at is None
+
+
+def test_no_reminder_once_extended_or_too_late(world, receive):
+    u = world["users"]
+    extended = receive(at(2026, 3, 2, 9, 0))
+    act(extended, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
+    act(extended, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
+    extended = act(
+        extended,
+        u["ld"],
+        "apologize",
+        at(2026, 3, 4, 9, 0),
+        new_appointment="2026-03-12T16:00:00+07:00",
+        reason="Cần xác minh thêm",
+    )
+    assert extended.apology_remind_at is None
+    missed = receive(at(2026, 3, 2, 10, 0))
+    with clock.at(at(2026, 3, 6, 11, 0)):  # the sweep did not run in time: too late now
+        assert deadline_sweep().apology_due == 0
+    assert not Notice.objects.filter(kind="apology_due").exists()
+    missed.refresh_from_db()
+    assert missed.apology_remind_at is None
