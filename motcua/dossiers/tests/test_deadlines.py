@@ -143,19 +143,25 @@ def test_near_due_is_stored_with_the_appointment(world, receive):
     _near_due_agrees(d, at(2026, 3, 2, 9, 0), at(2026, 3, 10, 9, 0))
 
 
-def test_near_due_follows_an_apology_and_a_resumed_supplement(world, receive):
-    u = world["users"]
-    late = receive(at(2026, 3, 2, 9, 0))
-    act(late, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
-    act(late, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
-    late = act(
-        late,
+def _apologized(receive, u):
+    """Received Mon 02/03 09:00 (due Mon 09/03 09:00), at the leader on Tuesday, who moves the
+    appointment to Thu 12/03 16:00 on Wednesday."""
+    d = receive(at(2026, 3, 2, 9, 0))
+    act(d, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
+    act(d, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
+    return act(
+        d,
         u["ld"],
         "apologize",
         at(2026, 3, 4, 9, 0),
         new_appointment="2026-03-12T16:00:00+07:00",
         reason="Cần xác minh thêm",
     )
+
+
+def test_near_due_follows_an_apology_and_a_resumed_supplement(world, receive):
+    u = world["users"]
+    late = _apologized(receive, u)
     assert late.near_due_at > at(2026, 3, 6, 9, 0)
     _near_due_agrees(late, at(2026, 3, 4, 9, 0), at(2026, 3, 13, 9, 0))
 
@@ -255,17 +261,7 @@ def test_leaders_are_reminded_of_the_apology_once_in_time(world, receive):
 
 def test_no_reminder_once_extended_or_too_late(world, receive):
     u = world["users"]
-    extended = receive(at(2026, 3, 2, 9, 0))
-    act(extended, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
-    act(extended, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
-    extended = act(
-        extended,
-        u["ld"],
-        "apologize",
-        at(2026, 3, 4, 9, 0),
-        new_appointment="2026-03-12T16:00:00+07:00",
-        reason="Cần xác minh thêm",
-    )
+    extended = _apologized(receive, u)
     assert extended.apology_remind_at is None
     missed = receive(at(2026, 3, 2, 10, 0))
     with clock.at(at(2026, 3, 6, 11, 0)):  # the sweep did not run in time: too late now
