@@ -5,6 +5,7 @@ worklist, the intake form and the dossier page. Screenshots: test-artifacts/desk
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -166,12 +167,16 @@ def test_an_error_keeps_the_form_and_is_announced(live_server, browser, desk_wor
 def test_desk_pages_at_phone_width(live_server, browser, desk_world, receive):
     ARTIFACTS.mkdir(exist_ok=True)
     d = receive(clock.now())
+    receive(clock.now() - dt.timedelta(days=30))  # overdue: the deadlines page has a row
     page = _sign_in(browser, live_server.url, "desk", "/desk/", width=375)
     pages = {
         "worklist": "/desk/",
         "dossier": f"/desk/ho-so/{d.code}/",
         "intake": "/desk/tiep-nhan/?thu-tuc=2.000004",
         "receipt": f"/desk/ho-so/{d.code}/giay-tiep-nhan/",
+        "search": "/desk/tra-cuu/?q=H11",
+        "deadlines": "/desk/han-xu-ly/",
+        "notices": "/desk/thong-bao/",
     }
     for name, url in pages.items():
         page.goto(live_server.url + url)
