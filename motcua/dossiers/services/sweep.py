@@ -180,8 +180,15 @@ def _remind_apologies(now: Any) -> int:
     ).select_related("deciding_agency")
     for dossier in due.iterator(chunk_size=500):
         assert dossier.appointment_at is not None
-        last = deadlines.apology_deadline(appointment_at=dossier.appointment_at, cal=cal)
-        if now < last:
+        with transaction.atomic():
+            # Claim the reminder first: of two sweeps at once, one gets it (the other's
+            # UPDATE waits for the row, then matches nothing), so nobody is reminded twice.
+            claimed = Dossier.objects.filter(
+                pk=dossier.pk, apology_remind_at=dossier.apology_remind_at
+            ).update(apology_remind_at=None)
+            last = deadlines.apology_deadline(appointment_at=dossier.appointment_at, cal=cal)
+            if not claimed or now >= last:
+                continue
             message = _(
                 "Dossier %(code)s is due on %(due)s. If it cannot be resolved by then, send the "
                 "apology and new appointment (form 04) before %(last)s."
@@ -202,9 +209,6 @@ def _remind_apologies(now: Any) -> int:
                     message=message,
                 )
                 sent += 1
-        Dossier.objects.filter(pk=dossier.pk, apology_remind_at=dossier.apology_remind_at).update(
-            apology_remind_at=None
-        )
     return sent
 
 
