@@ -213,6 +213,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+def run_at_once(fn: Any, times: int = 2) -> list[Any]:
+    """Call `fn` from `times` threads released together (a barrier), each closing its own
+    database connections; the results in finishing order. An exception in a thread is
+    raised here, after all have finished."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(times)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(fn())
+        except BaseException as exc:  # noqa: BLE001 - raised below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
 def _require(what: str, reason: str) -> None:
     """Skip for want of a browser or a database, or fail under CI (MOTCUA_REQUIRE_BROWSER or
     CI=true): CI must never pass with such tests skipped."""

@@ -277,31 +277,10 @@ def test_no_reminder_once_extended_or_too_late(world, receive):
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_remind_once(postgres_only, world, receive):
     """Two sweeps reading the same due reminder at once: the claim lets one of them give it."""
-    import threading
-
-    from django.db import connections
-
+    from conftest import run_at_once
     from motcua.dossiers.services import sweep
 
     receive(at(2026, 3, 2, 9, 0))  # reminder due Thu 05/03 09:00
-    barrier = threading.Barrier(2)
-    counts: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            counts.append(sweep._remind_apologies(at(2026, 3, 5, 10, 0)))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    counts = run_at_once(lambda: sweep._remind_apologies(at(2026, 3, 5, 10, 0)))
     assert sorted(counts) == [0, 1]
     assert Notice.objects.filter(kind="apology_due").count() == 1

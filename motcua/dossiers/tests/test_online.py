@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 from typing import Any
 
 import pytest
 
+from conftest import run_at_once
 from motcua.core import clock
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.dossiers.data import UploadedFile
@@ -413,30 +413,12 @@ def test_racing_submits_create_one_dossier(online):
     from motcua.dossiers.models import Dossier
 
     draft = _ready_draft(online)
-    barrier = threading.Barrier(2)
-    results: list[Any] = []
-    errors: list[BaseException] = []
 
-    def submit() -> None:
-        from django.db import connections
+    def submit() -> int:
+        with clock.at(at(2026, 3, 2, 10)):
+            return api.online_draft_submit(draft_id=draft.pk, owner=online["citizen"]).pk
 
-        try:
-            barrier.wait()
-            with clock.at(at(2026, 3, 2, 10)):
-                results.append(
-                    api.online_draft_submit(draft_id=draft.pk, owner=online["citizen"]).pk
-                )
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = run_at_once(submit)
     assert len(results) == 2 and results[0] == results[1]
     assert Dossier.objects.count() == 1
 

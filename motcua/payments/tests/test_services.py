@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
+from conftest import run_at_once
 from motcua.core import clock
 from motcua.core.errors import Conflict, ValidationFailed
 from motcua.core.models import AuditEntry
@@ -217,21 +217,7 @@ def test_concurrent_confirmations_count_once(postgres_only, intake, answer):
     d = intake()
     p = payment_start(dossier=d, payer=None, return_url="http://x/").payment
     params = answer(p)
-    barrier = threading.Barrier(4)
-    results = []
-
-    def confirm() -> None:
-        try:
-            barrier.wait()
-            results.append(payment_ipn(params=params).rsp_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(lambda: payment_ipn(params=params).rsp_code, times=4)
     assert sorted(results) == ["00", "02", "02", "02"]
     assert Payment.objects.filter(dossier=d, status=PaymentStatus.PAID).count() == 1
     assert AuditEntry.objects.filter(action="payment.paid").count() == 1
