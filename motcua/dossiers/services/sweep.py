@@ -40,17 +40,25 @@ def near_due_recompute(
     dossier_model: Any = Dossier,
     step_model: Any = DossierStep,
     reminders_from_scratch: bool = False,
+    since: Any = None,
 ) -> tuple[int, int]:
     """Compute the stored instants again on the current calendar and settings (ADR 0017):
     near_due_at of every dossier whose clock runs or is paused and of every active step, and
     the apology reminders still to give (`reminders_from_scratch`: of every dossier not
     extended, for a first fill). Returns the numbers of dossiers and steps. The models may
-    be a migration's historical ones."""
+    be a migration's historical ones. With `since`, only the deadlines at or after it: one
+    already past is overdue whatever its near-due instant (every such instant is before it),
+    and its apology can no longer be sent."""
     cal = deadlines.calendar()
     dossiers = dossier_model.objects.filter(
         status__in=["received", "processing", "supplement_requested"],
         appointment_at__isnull=False,
-    ).only(
+    )
+    steps = step_model.objects.filter(status="active", due_at__isnull=False)
+    if since is not None:
+        dossiers = dossiers.filter(appointment_at__gte=since)
+        steps = steps.filter(due_at__gte=since)
+    dossiers = dossiers.only(
         "id", "clock_started_at", "appointment_at", "extended", "near_due_at", "apology_remind_at"
     )
 
@@ -67,9 +75,7 @@ def near_due_recompute(
         return values
 
     n_dossiers = _recompute(dossier_model, dossiers, dossier_values)
-    steps = step_model.objects.filter(status="active", due_at__isnull=False).only(
-        "id", "due_at", "budget_hours", "near_due_at"
-    )
+    steps = steps.only("id", "due_at", "budget_hours", "near_due_at")
     n_steps = _recompute(
         step_model,
         steps,
@@ -139,7 +145,7 @@ def near_due_ensure_current() -> bool:
     basis = near_due_basis()
     if cache.get(NEAR_DUE_BASIS_KEY) == basis:
         return False
-    near_due_recompute()
+    near_due_recompute(since=clock.now())
     cache.set(NEAR_DUE_BASIS_KEY, basis, timeout=None)
     return True
 

@@ -219,12 +219,15 @@ def test_a_decreed_day_off_moves_the_stored_near_due_instants(world, receive):
 
     d = receive(at(2026, 3, 2, 9, 0))
     assert d.near_due_at == at(2026, 3, 6, 9, 0)
+    past = receive(at(2026, 2, 2, 9, 0))  # overdue since 09/02: its instant is not read again
+    Dossier.objects.filter(pk=past.pk).update(near_due_at=at(2026, 2, 3, 9, 0))
     with clock.at(at(2026, 3, 3, 9, 0)):
         assert near_due_ensure_current() is True  # the first time: nothing known yet
         assert near_due_ensure_current() is False
         calendar_day_set(date=at(2026, 3, 6).date(), kind="day_off", reason="Nghỉ bù")
         assert near_due_ensure_current() is True
     assert Dossier.objects.get(pk=d.pk).near_due_at == at(2026, 3, 5, 9, 0)
+    assert Dossier.objects.get(pk=past.pk).near_due_at == at(2026, 2, 3, 9, 0)
     _near_due_agrees(d, at(2026, 3, 3, 9, 0), at(2026, 3, 10, 9, 0))
 
 
