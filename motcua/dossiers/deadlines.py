@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -46,12 +47,26 @@ def remaining_seconds(*, now: dt.datetime, due: dt.datetime, cal: WorkingCalenda
     return -cal.working_seconds_between(due, now)
 
 
+#: The fields stored with a dossier's appointment and with a step's deadline (ADR 0017).
+DOSSIER_MARKS = ("near_due_at", "apology_remind_at")
+STEP_MARKS = ("near_due_at", "warned")
+
+
+def marks_settings() -> tuple[float, float, int]:
+    """The settings the stored instants depend on, besides the calendar: near-due working
+    hours and fraction, apology lead in working days."""
+    return (
+        float(getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8)),
+        float(getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2)),
+        int(getattr(settings, "MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)),
+    )
+
+
 def near_due_threshold_seconds(*, total_seconds: int | None = None) -> int:
     """A dossier or step is near due when at most this much working time is left: the larger
     of MOTCUA_NEAR_DUE_WORKING_HOURS (default 8 = one working day) and
     MOTCUA_NEAR_DUE_FRACTION (default 0.2) of its total time."""
-    hours = float(getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8))
-    fraction = float(getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2))
+    hours, fraction, _lead = marks_settings()
     base = int(hours * 3600)
     if total_seconds:
         return max(base, int(total_seconds * fraction))
@@ -93,7 +108,7 @@ def step_near_due_from(
 def apology_lead_seconds(cal: WorkingCalendar) -> int:
     """The apology (form 04) is sent at least MOTCUA_APOLOGY_LEAD_WORKING_DAYS working days
     (1, UNCONFIRMED) before the appointment."""
-    return int(getattr(settings, "MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)) * cal.working_day_seconds
+    return marks_settings()[2] * cal.working_day_seconds
 
 
 def apology_deadline(*, appointment_at: dt.datetime, cal: WorkingCalendar) -> dt.datetime:
@@ -112,3 +127,24 @@ def apology_remind_from(
     if appointment_at is None or extended or lead <= 0:
         return None
     return cal.time_left_from(appointment_at, lead + cal.working_day_seconds)
+
+
+def dossier_marks_set(dossier: Any, *, cal: WorkingCalendar) -> None:
+    """Set what is stored with a dossier's appointment (DOSSIER_MARKS), after every change of
+    the appointment: from when it is near due, and when the leaders are reminded of the
+    apology (never once extended). The caller saves the fields."""
+    dossier.near_due_at = dossier_near_due_from(
+        clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
+    )
+    dossier.apology_remind_at = apology_remind_from(
+        appointment_at=dossier.appointment_at, extended=dossier.extended, cal=cal
+    )
+
+
+def step_marks_set(step: Any, *, cal: WorkingCalendar) -> None:
+    """Set what is stored with a step's deadline (STEP_MARKS), after every change of it: from
+    when it is near due, and no warning given yet for it. The caller saves the fields."""
+    step.near_due_at = step_near_due_from(
+        due_at=step.due_at, budget_hours=step.budget_hours, cal=cal
+    )
+    step.warned = ""

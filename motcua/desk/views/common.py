@@ -48,8 +48,8 @@ def render_desk(
 
 
 def page_links(request: HttpRequest, param: str, page: Any) -> dict[str, str]:
-    """The query strings of the previous and next pages of one list (the other list and the
-    agency filter kept)."""
+    """The query strings of the previous and next pages of one list, the rest of the query
+    (filters, another list's page) kept."""
     links = {}
     for name, has, number in (
         ("previous", page.has_previous, page.previous_page_number),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.accounts.api import roles_required, user_agency_ids, user_has_any_role
+from motcua.accounts.api import user_agency_ids, user_has_any_role
 from motcua.accounts.data import Role
 from motcua.payments.api import (
     STATUS_LABELS,
@@ -24,11 +24,9 @@ from motcua.payments.api import (
 )
 from motcua.payments.data import PaymentStatus
 
-from ..permissions import PAYMENT_REPORT_ROLES
+from ..permissions import PAYMENT_REPORT_ROLES, payment_reporters
 from .common import officer, render_desk
 
-REPORT_ROLES = PAYMENT_REPORT_ROLES
-payment_reporters = roles_required(*REPORT_ROLES)
 MAX_DAYS = 366
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,7 +62,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, dict[str, str]]:
 
 def _report(request: HttpRequest, start: dt.date, end: dt.date) -> Reconciliation:
     user = officer(request)
-    ids = user_agency_ids(user=user, roles=frozenset(REPORT_ROLES))
+    ids = user_agency_ids(user=user, roles=frozenset(PAYMENT_REPORT_ROLES))
     return payment_reconciliation(
         agency_ids=ids,
         start=start,

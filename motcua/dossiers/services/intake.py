@@ -271,9 +271,7 @@ def _instantiate_steps(
             cap=dossier.appointment_at,
             cal=cal,
         )
-        first.near_due_at = deadlines.step_near_due_from(
-            due_at=first.due_at, budget_hours=first.budget_hours, cal=cal
-        )
+        deadlines.step_marks_set(first, cal=cal)
     return list(fastinsert.insert(steps))
 
 
@@ -294,12 +292,7 @@ def _clock_fields(
         start=received_at, amount=version.processing_amount, unit=version.processing_unit, cal=cal
     )
     dossier.original_appointment_at = dossier.appointment_at
-    dossier.near_due_at = deadlines.dossier_near_due_from(
-        clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
-    )
-    dossier.apology_remind_at = deadlines.apology_remind_from(
-        appointment_at=dossier.appointment_at, extended=False, cal=cal
-    )
+    deadlines.dossier_marks_set(dossier, cal=cal)
     return cal
 
 

@@ -82,10 +82,7 @@ def _activate(step: DossierStep, dossier: Dossier, now: dt.datetime, assignee: U
     step.due_at = deadlines.step_due(
         start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
     )
-    step.near_due_at = deadlines.step_near_due_from(
-        due_at=step.due_at, budget_hours=step.budget_hours, cal=cal
-    )
-    step.warned = ""
+    deadlines.step_marks_set(step, cal=cal)
     step.save()
 
 
@@ -445,17 +442,9 @@ def dossier_receive_supplement(
     else:
         dossier.appointment_at = _shift(dossier.appointment_at, paused_at, now)
         step.due_at = _shift(step.due_at, paused_at, now)
-    step.near_due_at = deadlines.step_near_due_from(
-        due_at=step.due_at, budget_hours=step.budget_hours, cal=cal
-    )
-    step.warned = ""
-    step.save(update_fields=["due_at", "near_due_at", "warned"])
-    dossier.near_due_at = deadlines.dossier_near_due_from(
-        clock_started_at=dossier.clock_started_at, appointment_at=dossier.appointment_at, cal=cal
-    )
-    dossier.apology_remind_at = deadlines.apology_remind_from(
-        appointment_at=dossier.appointment_at, extended=dossier.extended, cal=cal
-    )
+    deadlines.step_marks_set(step, cal=cal)
+    step.save(update_fields=["due_at", *deadlines.STEP_MARKS])
+    deadlines.dossier_marks_set(dossier, cal=cal)
     before = _set_status(dossier, S.PROCESSING)
     dossier.paused_at = None
     dossier.save(
@@ -464,8 +453,7 @@ def dossier_receive_supplement(
             "paused_at",
             "paused_seconds",
             "appointment_at",
-            "near_due_at",
-            "apology_remind_at",
+            *deadlines.DOSSIER_MARKS,
             "updated_at",
         ]
     )
@@ -634,18 +622,9 @@ def dossier_apologize(
     current = step_context(dossier).main
     dossier.extended = True
     dossier.appointment_at = new_appointment
-    dossier.near_due_at = deadlines.dossier_near_due_from(
-        clock_started_at=dossier.clock_started_at, appointment_at=new_appointment, cal=cal
-    )
-    dossier.apology_remind_at = None  # at most one extension: nothing more to remind of
+    deadlines.dossier_marks_set(dossier, cal=cal)  # extended: no more apology reminder
     dossier.save(
-        update_fields=[
-            "extended",
-            "appointment_at",
-            "near_due_at",
-            "apology_remind_at",
-            "updated_at",
-        ]
+        update_fields=["extended", "appointment_at", *deadlines.DOSSIER_MARKS, "updated_at"]
     )
     dossier_event_record(
         dossier=dossier,

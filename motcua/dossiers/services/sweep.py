@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -24,15 +23,9 @@ NEAR_DUE_BASIS_KEY = "dossiers:near-due-basis"
 
 
 def near_due_basis() -> str:
-    """What the stored near-due instants depend on besides each deadline: the working
-    calendar and the MOTCUA_NEAR_DUE_* settings."""
-    return repr(
-        (
-            working_calendar_fingerprint(),
-            getattr(settings, "MOTCUA_NEAR_DUE_WORKING_HOURS", 8),
-            getattr(settings, "MOTCUA_NEAR_DUE_FRACTION", 0.2),
-        )
-    )
+    """What the stored instants depend on besides each deadline: the working calendar, the
+    near-due settings and the apology's lead time."""
+    return repr((working_calendar_fingerprint(), deadlines.marks_settings()))
 
 
 def near_due_recompute(
@@ -183,7 +176,7 @@ def _remind_apologies(now: Any) -> int:
     sent = 0
     due = Dossier.objects.filter(
         apology_remind_at__lte=now, status__in=["received", "processing"], extended=False
-    ).select_related("deciding_agency")
+    )
     for dossier in due.iterator(chunk_size=500):
         assert dossier.appointment_at is not None
         with transaction.atomic():
