@@ -112,6 +112,9 @@ def test_the_lists_come_a_page_at_a_time(as_user, receive, users, monkeypatch):
         page2 = client.get("/desk/han-xu-ly/?trang-qua-han=2").content.decode()
         assert second.code in page2 and first.code not in page2
         assert 'href="?trang-qua-han=1"' in page2
+        for junk in ("abc", "0", "99", "-1"):  # a bad page number: a page, never an error
+            response = client.get(f"/desk/han-xu-ly/?trang-qua-han={junk}&co-quan=XYZ")
+            assert response.status_code == 200
 
 
 def test_past_the_cap_the_total_is_more_than(as_user, receive, users, monkeypatch):
