@@ -16,6 +16,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 ## make run: migrate the embedded SQLite database, load the demo data once, serve on :$(PORT)
+# Links printed or sent (receipt QR code, e-mails, SMS) point where `make run` serves, unless
+# MOTCUA_PUBLIC_URL is set (motcua/core/links.py).
+run: export MOTCUA_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddemo

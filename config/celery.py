@@ -17,4 +17,6 @@ app.conf.beat_schedule = {
     "dossiers.deadline_sweep": {"task": "dossiers.deadline_sweep", "schedule": 15 * 60.0},
     "payments.expire_stale": {"task": "payments.expire_stale", "schedule": 5 * 60.0},
     "notifications.resend_stale": {"task": "notifications.resend_stale", "schedule": 10 * 60.0},
+    # Results whose signature failed (key store or time-stamping authority down), again.
+    "dossiers.sign_pending": {"task": "dossiers.sign_pending", "schedule": 10 * 60.0},
 }

@@ -3,18 +3,26 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from motcua.core.access import public
-from motcua.portal import views as portal_views
+from motcua.portal import views_account
 from motcua.rest.v1.urls import api_urlpatterns
 
-admin.site.site_header = "motcua"
-admin.site.site_title = "motcua"
+# Translated on each request (lazy), in the page's language.
+admin.site.site_header = format_lazy(
+    _("One-stop system administration — {province} province"),
+    province=settings.MOTCUA_PROVINCE_NAME,
+)
+admin.site.site_title = _("One-stop system administration")
+admin.site.index_title = _("Administration home")
 
 urlpatterns = [
-    # Before the admin's own: staff sign in on the portal's throttled form.
-    path("admin/login/", portal_views.admin_login, name="admin_login_redirect"),
+    # Before the admin's own: staff sign in on the portal's throttled form; a signed-in
+    # non-staff user gets a 403 page, not a redirect loop.
+    path("admin/login/", views_account.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include(api_urlpatterns)),
@@ -29,3 +37,10 @@ if settings.DEBUG:  # pragma: no cover
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Errors: JSON with a code under /api/, the site's pages elsewhere; 503 for a busy database
+# (core/http_errors.py, docs/adr/0021).
+handler400 = "motcua.core.http_errors.bad_request"
+handler403 = "motcua.core.http_errors.permission_denied"
+handler404 = "motcua.core.http_errors.page_not_found"
+handler500 = "motcua.core.http_errors.server_error"

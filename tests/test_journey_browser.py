@@ -166,11 +166,12 @@ def _officer(browser: Any, base: str, username: str, look: Look | None = None) -
     return page
 
 
-def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tmp_path):
+def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tmp_path, settings):
     from motcua.dossiers.api import Dossier, DossierDocument
     from motcua.payments.api import Payment
 
     base = live_server.url
+    settings.MOTCUA_PUBLIC_URL = base  # the gateway's return URL is built from it
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(20000)

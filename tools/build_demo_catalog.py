@@ -260,7 +260,50 @@ RESULT_KINDS: list[tuple[str, str]] = [
     ("xác nhận", "confirmation"),
 ]
 
-UNKNOWN_FIELD = "Chưa xác định (nguồn không nêu lĩnh vực)"
+# source id -> (name prefix, field, reason) where the source gives no field. Inferred from the
+# procedure's name and agency: the national catalog files business registration by the
+# provincial business registration office (Phòng Đăng ký kinh doanh) under "Thành lập và hoạt
+# động doanh nghiệp", as it files #16 and #17 of the source (the commune's registration of
+# household businesses) under "Thành lập và hoạt động của hộ kinh doanh". A record with no field
+# and no decision here is left out: the portal lists procedures by field.
+FIELD_DECISIONS: dict[int, tuple[str, str, str]] = {
+    12: (
+        "Đăng ký thành lập doanh nghiệp tư nhân",
+        "Thành lập và hoạt động doanh nghiệp",
+        "business registration at Phòng Đăng ký kinh doanh",
+    ),
+    13: (
+        "Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên",
+        "Thành lập và hoạt động doanh nghiệp",
+        "business registration at Phòng Đăng ký kinh doanh",
+    ),
+}
+
+# The demo is Điện Biên's catalog. The source collects records of other provinces: text naming
+# another province (its fees, its own decisions, its proposals) is not Điện Biên's and stays out
+# of every text the portal and the public API show; it is kept in `notes`, which only catalog
+# editors see. The 33 other provinces and cities of 2025 (vietnam-provinces) and the names of the
+# provinces merged in 2025, which older texts still use.
+DEMO_PROVINCE = "Điện Biên"
+OTHER_PROVINCES = (
+    # 2025
+    "Hà Nội", "Cao Bằng", "Tuyên Quang", "Lai Châu", "Sơn La", "Lào Cai", "Thái Nguyên",
+    "Lạng Sơn", "Quảng Ninh", "Bắc Ninh", "Phú Thọ", "Hải Phòng", "Hưng Yên", "Ninh Bình",
+    "Thanh Hóa", "Thanh Hoá", "Nghệ An", "Hà Tĩnh", "Quảng Trị", "Huế", "Đà Nẵng",
+    "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Khánh Hoà", "Đắk Lắk", "Lâm Đồng", "Đồng Nai",
+    "Hồ Chí Minh", "Tây Ninh", "Đồng Tháp", "Vĩnh Long", "An Giang", "Cần Thơ", "Cà Mau",
+    # merged in 2025
+    "Hà Giang", "Yên Bái", "Bắc Kạn", "Hòa Bình", "Hoà Bình", "Vĩnh Phúc", "Bắc Giang",
+    "Hải Dương", "Thái Bình", "Hà Nam", "Nam Định", "Quảng Bình", "Quảng Nam", "Kon Tum",
+    "Bình Định", "Phú Yên", "Ninh Thuận", "Bình Thuận", "Đắk Nông", "Bình Phước",
+    "Bình Dương", "Bà Rịa", "Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
+    "Sóc Trăng", "Hậu Giang", "Kiên Giang", "Bạc Liêu",
+)  # fmt: skip
+OTHER_PROVINCE = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(n) for n in OTHER_PROVINCES) + r")(?!\w)"
+)
+# "(bản crawl: github.com/…)": where the collector kept its copy of a page, not a source.
+CRAWL_NOTE = re.compile(r"\s*\(bản crawl: [^()]*\)")
 DEMO_STEPS_NOTE = (
     "[Demo] Các bước xử lý nội bộ và thời gian từng bước là quy trình mẫu, không lấy từ nguồn."
 )
@@ -417,14 +460,28 @@ def map_documents(
     return out, extra_notes, counts
 
 
-def map_fees(fees: list[dict[str, Any]] | None) -> tuple[bool, list[dict[str, Any]]]:
+def other_province(text: str) -> str | None:
+    """The first other province that `text` names, if any."""
+    m = OTHER_PROVINCE.search(text)
+    return m.group(1) if m else None
+
+
+def map_fees(fees: list[dict[str, Any]] | None) -> tuple[bool, list[dict[str, Any]], list[str]]:
+    """(fees_known, fees, notes). A fee line naming another province is that province's fee
+    (set by its People's Council): left out, and said in the notes. When every line is left
+    out, Điện Biên's fee is not in the source: fees_known is false."""
     if fees is None:
-        return False, []
+        return False, [], []
     out = []
+    dropped = []
     for fee in fees:
         name = nfc(fee["name"])
         note = nfc(fee.get("note") or "")
         amount = fee.get("amount_vnd")
+        if other_province(f"{name} {note}"):
+            shown = "?" if amount is None else f"{int(amount):,}".replace(",", ".")
+            dropped.append(f"{name}: {shown} đồng" + (f" ({note})" if note else ""))
+            continue
         out.append(
             {
                 "name": name,
@@ -433,7 +490,55 @@ def map_fees(fees: list[dict[str, Any]] | None) -> tuple[bool, list[dict[str, An
                 "case": note,
             }
         )
-    return True, out
+    notes = []
+    if dropped:
+        notes.append(
+            "Phí, lệ phí của tỉnh khác trong nguồn, không đưa vào danh mục: "
+            + "; ".join(dropped)
+            + "."
+        )
+        if not out:
+            notes.append(f"Mức phí, lệ phí của {DEMO_PROVINCE}: nguồn không nêu.")
+    return bool(out) or not fees, out, notes
+
+
+def local_processing_note(note: str) -> tuple[str, list[str]]:
+    """The processing-time note without its bracketed remarks about another province (e.g.
+    "(Đồng Nai đề xuất giảm còn 03 ngày làm việc)"), and the notes saying what was removed."""
+    moved: list[str] = []
+
+    def drop(m: re.Match[str]) -> str:
+        if other_province(m.group(0)):
+            moved.append(m.group(0).strip())
+            return ""
+        return m.group(0)
+
+    kept = re.sub(r"\s*\([^()]*\)", drop, note).strip()
+    return kept, [f"Ghi chú thời hạn của tỉnh nguồn, không đưa vào danh mục: {m}." for m in moved]
+
+
+def local_legal_basis(items: list[str]) -> tuple[list[str], list[str]]:
+    """The legal basis without the acts of another province (its own decisions are not
+    Điện Biên's basis), and the notes naming them."""
+    kept = [x for x in items if not other_province(x)]
+    moved = [x for x in items if other_province(x)]
+    notes = [
+        f"Văn bản của tỉnh khác trong nguồn, không phải căn cứ tại {DEMO_PROVINCE}: {x}."
+        for x in moved
+    ]
+    return kept, notes
+
+
+def map_field(p: dict[str, Any]) -> tuple[str | None, str]:
+    """The procedure's field (lĩnh vực): the source's, or a curated one where it gives none."""
+    decision = FIELD_DECISIONS.get(p["id"])
+    if decision is not None:
+        if p.get("field") or not nfc(p["name"]).startswith(decision[0]):
+            raise SystemExit(f"source #{p['id']} changed; review FIELD_DECISIONS")
+        return decision[1], ""
+    if p.get("field"):
+        return nfc(p["field"]), ""
+    return None, "the source gives no field (lĩnh vực) and none is curated"
 
 
 def map_result(text: str | None) -> dict[str, str] | None:
@@ -575,6 +680,11 @@ def build(source: dict[str, Any]) -> Build:
         pt, pt_reason = map_processing_time(p.get("processing_time"))
         if pt is None:
             reasons.append(pt_reason)
+        field_name, field_reason = map_field(p)
+        if field_name is None:
+            reasons.append(field_reason)
+        elif pid in FIELD_DECISIONS:
+            b.remarks.append(f"#{pid}: field “{field_name}” ({FIELD_DECISIONS[pid][2]})")
         national = None
         if p.get("code"):
             m = NATIONAL_CODE.match(nfc(p["code"]))
@@ -593,6 +703,7 @@ def build(source: dict[str, Any]) -> Build:
         assert agency is not None
         assert level is not None
         assert pt is not None
+        assert field_name is not None
         if national:
             seen_codes[national] = pid
 
@@ -608,6 +719,8 @@ def build(source: dict[str, Any]) -> Build:
                 notes.append(
                     f"Mã trong nguồn: {nfc(p['code'])} (phiên bản địa phương của tỉnh nguồn)."
                 )
+        pt["note"], pt_notes = local_processing_note(pt["note"])
+        notes.extend(pt_notes)
         if pt["unit"] == "same_day" and pt["note"].lower().startswith("ngay sau khi"):
             notes.append(
                 "Thời hạn ghi “ngay sau khi nhận đủ giấy tờ” được biểu diễn là “trong ngày”."
@@ -653,14 +766,19 @@ def build(source: dict[str, Any]) -> Build:
             notes.append(consult_note)
         notes.append(DEMO_STEPS_NOTE)
 
-        fees_known, fees = map_fees(p.get("fees"))
+        fees_known, fees, fee_notes = map_fees(p.get("fees"))
+        legal_basis, law_notes = local_legal_basis([nfc(x) for x in (p.get("legal_basis") or [])])
+        # Before the demo note, which stays last.
+        notes[-1:-1] = fee_notes + law_notes
+        if fee_notes or law_notes or pt_notes:
+            b.remarks.append(f"#{pid}: text of another province moved to the notes")
         online = p.get("online_level")
         b.procedures.append(
             {
                 "code": code,
                 "code_is_provisional": national is None,
                 "name": name,
-                "field": nfc(p["field"]) if p.get("field") else UNKNOWN_FIELD,
+                "field": field_name,
                 "level": level,
                 "agencies": [agency],
                 "processing_time": pt,
@@ -669,12 +787,12 @@ def build(source: dict[str, Any]) -> Build:
                 "documents_known": documents_known,
                 "documents": documents,
                 "result": map_result(p.get("result")),
-                "legal_basis": [nfc(x) for x in (p.get("legal_basis") or [])],
+                "legal_basis": legal_basis,
                 "online_level": ONLINE[online] if online else None,
                 "applicant_kinds": map_applicants(p),
                 "restart_on_supplement": True,
                 "steps": steps,
-                "source": nfc(p.get("source") or ""),
+                "source": CRAWL_NOTE.sub("", nfc(p.get("source") or "")),
                 "notes": " ".join(notes),
             }
         )
@@ -747,6 +865,13 @@ def check(procedures: list[dict[str, Any]]) -> list[str]:
             errors.append(f"{where}: code/provisional mismatch")
         if not p["field"]:
             errors.append(f"{where}: no field")
+        # What the portal and the public API show: every key but the editors' source and notes.
+        public = {k: v for k, v in p.items() if k not in ("source", "notes")}
+        for text in _strings(public):
+            if other_province(text):
+                errors.append(f"{where}: public text names {other_province(text)}: {text[:60]}")
+        if "bản crawl" in p["source"] or "github.com" in p["source"]:
+            errors.append(f"{where}: crawl note in the source")
     for text in _strings(procedures):
         if unicodedata.normalize("NFC", text) != text:
             errors.append(f"not NFC: {text[:40]}")

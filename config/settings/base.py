@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: 503 for a database too busy, JSON for every /api/ error (docs/adr/0021).
+    "motcua.core.http_errors.ErrorResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,9 +95,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a writer waits for the write lock; then "database is locked", answered 503
+        # with Retry-After (docs/adr/0021).
+        "timeout": env.float("MOTCUA_SQLITE_BUSY_TIMEOUT", 20.0),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A database too busy to take a write in time (SQLite's lock, PostgreSQL's lock_timeout,
+# serialization failures, deadlocks) is answered 503 with this Retry-After (docs/adr/0021).
+MOTCUA_BUSY_RETRY_AFTER_SECONDS = env.int("MOTCUA_BUSY_RETRY_AFTER_SECONDS", 5)
 # PostgreSQL: psycopg prepares a statement on the server once it has run this many times on a
 # connection. Django's own cursor binds values on the client and never prepares, so this only
 # concerns the precompiled statements of the intake path (core/fastinsert.py, docs/adr/0015).
@@ -171,6 +178,9 @@ MOTCUA_PROVINCE_CODE = env.int("MOTCUA_PROVINCE_CODE", 11)
 # The apology (form 04) must be sent at least this many working days before the appointment
 # ("01 ngày" in local texts; whether a working day is meant is UNCONFIRMED). 0 disables.
 MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env.int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1)
+# Working days the applicant has to answer a supplement request (UNCONFIRMED, domain.md §14:
+# 15 in the 09/06/2025 interconnection decree); shown to the applicant, nothing closes itself.
+MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS = env.int("MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS", 15)
 # Near due: at most this many working hours left, or this fraction of the total time.
 MOTCUA_NEAR_DUE_WORKING_HOURS = env.float("MOTCUA_NEAR_DUE_WORKING_HOURS", 8)
 MOTCUA_NEAR_DUE_FRACTION = env.float("MOTCUA_NEAR_DUE_FRACTION", 0.2)

@@ -17,6 +17,7 @@ from motcua.accounts.selectors import (
     password_reset_users,
     user_agency_ids,
     user_has_any_role,
+    user_landing,
     user_roles,
 )
 from motcua.accounts.services import (
@@ -76,6 +77,7 @@ __all__ = [
     "signed_in",
     "user_agency_ids",
     "user_has_any_role",
+    "user_landing",
     "user_roles",
 ]
 

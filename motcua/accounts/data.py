@@ -22,6 +22,19 @@ OFFICER_ROLES = frozenset(
     {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER, Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN}
 )
 CATALOG_EDITOR_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN})
+#: Roles that work on dossiers (their home is the desk's worklist).
+WORKER_ROLES = frozenset({Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER})
+#: Roles that watch and look up but do not work on dossiers (their home is the desk overview).
+OVERSIGHT_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN, Role.SUPERVISOR})
+
+
+class Landing(enum.StrEnum):
+    """Where a person lands after signing in (the interface turns it into a URL)."""
+
+    WORKLIST = "worklist"  # desk officers, specialists, leaders: their open work
+    OVERVIEW = "overview"  # supervisors, agency and province admins: the desk overview
+    MY_DOSSIERS = "my_dossiers"  # citizens (and anyone else signed in): their dossiers
+    ADMIN = "admin"  # staff holding no role: the administration site
 
 
 class AgencyKind(enum.StrEnum):

@@ -130,7 +130,9 @@ class User(AbstractUser):
 class RoleAssignment(BaseModel):
     """A role held by a person in an agency. One person may hold several."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
     agency = models.ForeignKey(
         Agency,
@@ -163,12 +165,14 @@ class RoleAssignment(BaseModel):
 class ApiToken(BaseModel):
     """A bearer token for the REST API. Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    prefix = models.CharField(max_length=8, verbose_name=_("prefix"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
 
     class Meta:
         verbose_name = _("API token")
@@ -190,7 +194,9 @@ class CitizenProfile(BaseModel):
 
     Forms of new dossiers are prefilled from it (`api.applicant_prefill`)."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="citizen_profile")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="citizen_profile", verbose_name=_("user")
+    )
     kind = models.CharField(
         _("applicant kind"), max_length=12, choices=APPLICANT_KIND_CHOICES, default="person"
     )
@@ -242,14 +248,20 @@ class VerificationCode(BaseModel):
 
     A code expires, allows a few attempts, and is used once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
-    channel = models.CharField(max_length=8, choices=VERIFICATION_CHANNEL_CHOICES)
-    purpose = models.CharField(max_length=8, choices=VERIFICATION_PURPOSE_CHOICES)
-    destination = models.CharField(max_length=254)
-    code_hash = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="verification_codes", verbose_name=_("user")
+    )
+    channel = models.CharField(
+        max_length=8, choices=VERIFICATION_CHANNEL_CHOICES, verbose_name=_("sent by")
+    )
+    purpose = models.CharField(
+        max_length=8, choices=VERIFICATION_PURPOSE_CHOICES, verbose_name=_("purpose")
+    )
+    destination = models.CharField(max_length=254, verbose_name=_("sent to"))
+    code_hash = models.CharField(max_length=64, verbose_name=_("code hash"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts made"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
         verbose_name = _("verification code")

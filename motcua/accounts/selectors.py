@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from vietnam_provinces import Ward
 
-from motcua.accounts.data import Role
+from motcua.accounts.data import OVERSIGHT_ROLES, WORKER_ROLES, Landing, Role
 from motcua.accounts.models import Agency, CitizenProfile, RoleAssignment, User
 from motcua.core.identifiers import phone_normalize
 
@@ -64,6 +64,24 @@ def user_roles(*, user: User) -> set[tuple[str, int | None]]:
     if not user.is_authenticated:
         return set()
     return set(RoleAssignment.objects.filter(user=user).values_list("role", "agency_id"))
+
+
+def user_landing(*, user: User) -> Landing:
+    """Where the user lands after signing in, by the roles held (in any agency): people who
+    work on dossiers on their worklist; supervisors and admins on the desk overview; staff
+    holding no role on the administration site; everyone else (citizens) on their dossiers.
+
+    One query; read-only. An anonymous user gets MY_DOSSIERS (the sign-in page follows)."""
+    if not user.is_authenticated:
+        return Landing.MY_DOSSIERS
+    held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    if held & {r.value for r in WORKER_ROLES}:
+        return Landing.WORKLIST
+    if held & {r.value for r in OVERSIGHT_ROLES}:
+        return Landing.OVERVIEW
+    if user.is_staff and not held:
+        return Landing.ADMIN
+    return Landing.MY_DOSSIERS
 
 
 def user_has_any_role(*, user: User, roles: frozenset[Role] | set[Role]) -> bool:

@@ -54,4 +54,7 @@ class CalendarDay(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.kind} {self.reason}"
+        """The date as dd/mm/yyyy and the kind in the active language, as the admin's titles and
+        messages show it: "01/01/2026: Ngày nghỉ (Tết Dương lịch)"."""
+        text = f"{self.date:%d/%m/%Y}: {self.get_kind_display()}"
+        return f"{text} ({self.reason})" if self.reason else text

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog import exchange
 from motcua.catalog.models import (
+    APPLICANT_KIND_LABELS,
     Fee,
     Field,
     Procedure,
@@ -27,6 +28,9 @@ from motcua.catalog.models import (
 from motcua.catalog.selectors import catalog_export_rows
 from motcua.catalog.services import catalog_import, procedure_draft_start, procedure_publish
 from motcua.core.errors import ApplicationError
+
+# Kept by the services, never edited nor read by an editor.
+INTERNAL_FIELDS = {"id", "created_at", "updated_at", "search_text", "sort_key"}
 
 
 class _FrozenInline(admin.TabularInline):
@@ -133,8 +137,23 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.is_frozen:
-            return [f.name for f in self.model._meta.fields] + ["agencies"]
+            # Every field an editor knows, not the search index nor the bookkeeping; who may
+            # apply in words, not as stored codes.
+            return [
+                "who_may_apply" if f.name == "applicant_kinds" else f.name
+                for f in self.model._meta.fields
+                if f.name not in INTERNAL_FIELDS
+            ] + ["agencies"]
         return self.readonly_fields
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.is_frozen:
+            return ["applicant_kinds"]
+        return super().get_exclude(request, obj)
+
+    @admin.display(description=_("who may apply"))
+    def who_may_apply(self, obj: ProcedureVersion) -> str:
+        return ", ".join(str(APPLICANT_KIND_LABELS.get(k, k)) for k in obj.applicant_kinds)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is not None and not obj.is_frozen and super().has_delete_permission(request, obj)
@@ -163,8 +182,12 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "code_is_provisional", "created_at"]
+    list_display = ["code", "code_is_provisional", "created"]
     search_fields = ["code"]
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, obj: Procedure) -> Any:
+        return obj.created_at
 
 
 @admin.register(Field)

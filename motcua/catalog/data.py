@@ -141,9 +141,11 @@ class FormFieldSpec:
     choices: tuple[str, ...] = ()
     max_length: int | None = None
     help: str = ""
+    integer: bool = False  # number fields: whole numbers only (a count of copies, floors)
+    max: int | None = None  # number fields: the largest value accepted
 
     def as_raw(self) -> dict[str, object]:
-        return {
+        raw: dict[str, object] = {
             "name": self.name,
             "label": self.label,
             "type": self.type,
@@ -152,6 +154,12 @@ class FormFieldSpec:
             "max_length": self.max_length,
             "help": self.help,
         }
+        # Only number fields have these, and only when set.
+        if self.integer:
+            raw["integer"] = True
+        if self.max is not None:
+            raw["max"] = self.max
+        return raw
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ FEE_COLUMNS = ["code", "name", "kind", "amount_vnd", "case"]
 STEP_COLUMNS = ["code", "kind", "title", "role", "agency", "budget_hours"]
 # Optional sheet: a workbook without it declares no online form fields.
 FORM_FIELD_COLUMNS = ["code", "name", "label", "type", "required", "choices", "max_length", "help"]
+#: Written on export and read when present (workbooks made before they existed lack them).
+FORM_FIELD_OPTIONAL_COLUMNS = ["integer", "max"]
 CHILD_SHEETS = ("documents", "fees", "steps", "form_fields")
 
 _PATH = re.compile(r"^(?P<list>\w+)\[(?P<i>\d+)\](?:\.(?P<key>\w+))?(?:\[\d+\])?$")
@@ -261,7 +263,10 @@ def write_excel(rows: list[dict[str, Any]]) -> bytes:
         "documents": (wb.create_sheet("documents"), DOC_COLUMNS),
         "fees": (wb.create_sheet("fees"), FEE_COLUMNS),
         "steps": (wb.create_sheet("steps"), STEP_COLUMNS),
-        "form_fields": (wb.create_sheet("form_fields"), FORM_FIELD_COLUMNS),
+        "form_fields": (
+            wb.create_sheet("form_fields"),
+            FORM_FIELD_COLUMNS + FORM_FIELD_OPTIONAL_COLUMNS,
+        ),
     }
     for sheet, cols in sheets.values():
         sheet.append(cols)
@@ -304,7 +309,7 @@ def write_excel(rows: list[dict[str, Any]]) -> bytes:
                 [r["code"]]
                 + [
                     "\n".join(f.get("choices") or []) if c == "choices" else f.get(c)
-                    for c in FORM_FIELD_COLUMNS[1:]
+                    for c in FORM_FIELD_COLUMNS[1:] + FORM_FIELD_OPTIONAL_COLUMNS
                 ]
             )
     for sheet, _cols in sheets.values():

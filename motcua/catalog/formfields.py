@@ -59,6 +59,23 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+def _number_problem(number: Decimal | None, field: Mapping[str, Any], label: str) -> str | None:
+    """Why a typed number is refused: not a number (or not whole when the field counts
+    things), below zero (a form's numbers are quantities: areas, counts, amounts), or above
+    the field's `max`."""
+    whole = bool(field.get("integer"))
+    if number is None or (whole and number != number.to_integral_value()):
+        if whole:
+            return _("“%(label)s” must be a whole number, e.g. 1.") % {"label": label}
+        return _("“%(label)s” must be a number, e.g. 120 or 2,5.") % {"label": label}
+    if number < 0:
+        return _("“%(label)s” cannot be less than 0.") % {"label": label}
+    maximum = field.get("max")
+    if maximum is not None and number > Decimal(str(maximum)):
+        return _("“%(label)s” is at most %(max)s.") % {"label": label, "max": maximum}
+    return None
+
+
 def form_data_clean(
     *, fields: Sequence[Mapping[str, Any]], values: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -91,7 +108,9 @@ def form_data_clean(
         text = _clean_text(raw, multiline=kind == FormFieldType.TEXTAREA)
         cleaned[name] = text
         if not text:
-            if required:
+            if required and kind == FormFieldType.CHOICE:
+                add(_("Choose “%(label)s”.") % {"label": label})
+            elif required:
                 add(_("Enter “%(label)s”.") % {"label": label})
             continue
         if kind in (FormFieldType.TEXT, FormFieldType.TEXTAREA):
@@ -102,10 +121,12 @@ def form_data_clean(
                     % {"label": label, "n": int(limit), "m": len(text)}
                 )
         elif kind == FormFieldType.NUMBER:
-            number = parse_number(text)
-            if number is None:
-                add(_("“%(label)s” must be a number, e.g. 1500000.") % {"label": label})
+            problem = _number_problem(parse_number(text), field, label)
+            if problem:
+                add(problem)
             else:
+                number = parse_number(text)
+                assert number is not None
                 cleaned[name] = f"{number.normalize():f}"
         elif kind == FormFieldType.DATE:
             day = parse_date(text)

@@ -106,7 +106,9 @@ class ProcedureVersion(BaseModel):
 
     A dossier keeps the version it was received under."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=STATUS_CHOICES, default=VersionStatus.DRAFT.value
@@ -155,15 +157,34 @@ class ProcedureVersion(BaseModel):
         default=True,
         help_text=_("If not, the remaining time resumes when the supplement arrives."),
     )
-    source = models.TextField(_("source"), blank=True)
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_(
+            "Internal note for catalog editors: where the facts of this version come from. "
+            "Not shown on the portal or in the public API."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(
+        editable=False, blank=True, default="", verbose_name=_("search text")
+    )
     sort_key = models.CharField(
-        editable=False, max_length=600, blank=True, default="", db_index=True
+        editable=False,
+        max_length=600,
+        blank=True,
+        default="",
+        db_index=True,
+        verbose_name=_("sort key"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -193,7 +214,7 @@ class ProcedureVersion(BaseModel):
         indexes = [models.Index(fields=["is_current", "field"])]
 
     def __str__(self) -> str:
-        return f"{self.procedure.code} v{self.number or '-'} ({self.status})"
+        return f"{self.procedure.code} v{self.number or '-'} ({self.get_status_display()})"
 
     @property
     def is_frozen(self) -> bool:
@@ -204,7 +225,10 @@ class RequiredDocument(models.Model):
     """Thành phần hồ sơ: a document the applicant must bring."""
 
     version = models.ForeignKey(
-        ProcedureVersion, on_delete=models.CASCADE, related_name="documents"
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("procedure version"),
     )
     position = models.PositiveIntegerField(_("order"))
     name = models.TextField(_("name"))
@@ -235,7 +259,12 @@ class RequiredDocument(models.Model):
 class Fee(models.Model):
     """Phí, lệ phí: a fixed amount, or an amount that depends on the case."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="fees",
+        verbose_name=_("procedure version"),
+    )
     position = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=600)
     kind = models.CharField(_("kind"), max_length=8, choices=FEE_KIND_CHOICES)
@@ -257,7 +286,12 @@ class Fee(models.Model):
 class ProcessStep(models.Model):
     """One step of the internal process, with its role, agency and time budget."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("procedure version"),
+    )
     position = models.PositiveIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=12, choices=STEP_KIND_CHOICES)
     title = models.CharField(_("title"), max_length=255)

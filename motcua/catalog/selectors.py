@@ -173,7 +173,9 @@ def field_list_with_counts() -> QuerySet[Field]:
             procedure_count=Count("versions", filter=Q(versions__is_current=True))
         )
         .filter(procedure_count__gt=0)
-        .order_by("name")
+        # The code is the folded name (services.field_get_or_create): accent-insensitive order,
+        # like the procedures' sort_key; by name, every field starting with Đ came after Z.
+        .order_by("code")
     )
 
 

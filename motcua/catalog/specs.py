@@ -454,6 +454,15 @@ def _form_fields(raw: Mapping[str, Any], c: _Collector) -> list[FormFieldSpec]:
         elif kind == FormFieldType.TEXTAREA:
             max_length = FORM_TEXTAREA_DEFAULT_MAX
         help_text = _text(item, "help", c, path=f"{p}.help", required=False, max_length=500)
+        integer = _bool(item.get("integer"), c, path=f"{p}.integer", default=False)
+        maximum: int | None = None
+        if item.get("max") not in (None, ""):
+            maximum = _int(item.get("max"), c, path=f"{p}.max")
+            if maximum is not None and maximum < 1:
+                c.add(f"{p}.max", _("At least 1."))
+        if (integer or maximum is not None) and kind and kind != FormFieldType.NUMBER:
+            key = f"{p}.integer" if integer else f"{p}.max"
+            c.add(key, _("Only a number field has “integer” and “max”."))
         result.append(
             FormFieldSpec(
                 name=name,
@@ -463,6 +472,8 @@ def _form_fields(raw: Mapping[str, Any], c: _Collector) -> list[FormFieldSpec]:
                 choices=tuple(choices),
                 max_length=max_length,
                 help=help_text,
+                integer=integer,
+                max=maximum,
             )
         )
     return result

@@ -1,11 +1,13 @@
 """Vietnamese identifiers of people and organisations: the 12-digit personal ID number (CCCD),
-the tax code, phone numbers. One place for every app (accounts checks a citizen's profile with
-the same rules as dossiers checks an applicant). Messages are user-facing (translatable)."""
+the tax code, phone numbers; and the dossier codes people type (`dossier_code_normalize`).
+One place for every app (accounts checks a citizen's profile with the same rules as dossiers
+checks an applicant). Messages are user-facing (translatable)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -138,3 +140,41 @@ def phone_normalize(value: str) -> str | None:
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     return digits if _MOBILE.match(digits) else None
+
+
+# --- Dossier codes as people type them -------------------------------------------------------
+
+#: Characters people put between the parts of a code instead of "-": spaces of every kind, the
+#: underscore, and the dashes a phone or a word processor substitutes (hyphen, non-breaking
+#: hyphen, figure dash, en dash, em dash, horizontal bar, minus sign).
+_CODE_SEPARATORS = re.compile(r"[\s_\u2010\u2011\u2012\u2013\u2014\u2015\u2212-]+")
+_CODE_CHARS = re.compile(r"[0-9A-Z.\-]+")
+#: What a desk search query must look like to be read as (a part of) a dossier code: the
+#: agency e-ID's start (letter A–Y, two digits), or digits with dots and dashes.
+_CODE_QUERY = re.compile(r"[A-Y][0-9]{2}[0-9A-Z.\-]*|[0-9][0-9.\-]*")
+DOSSIER_CODE_MAX_LENGTH = 64
+
+
+def dossier_code_normalize(value: str) -> str:
+    """A dossier code as printed (`H11.01.01-250702-0001`) from what a person typed, scanned or
+    pasted, or "" when it cannot be a code.
+
+    Full-width and other compatibility characters become ASCII (NFKC), invisible characters
+    pasted along (zero-width space, BOM, soft hyphen) are dropped, letters are upper-cased,
+    spaces, underscores and every kind of dash become one "-", and separators at either end
+    are trimmed. The result is ASCII: letters, digits, "." and "-" only, at most 64 characters
+    (what the code column holds); anything else gives ""."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = _CODE_SEPARATORS.sub("-", text.upper()).strip("-")
+    if len(text) > DOSSIER_CODE_MAX_LENGTH or not _CODE_CHARS.fullmatch(text):
+        return ""
+    return text
+
+
+def dossier_code_query(value: str) -> str | None:
+    """The normalised code when a search query looks like a dossier code or a part of one
+    (`h11.01.01–250702`, `250702 0001`), else None: the query is a name or something else and
+    is searched as typed."""
+    code = dossier_code_normalize(value)
+    return code if code and _CODE_QUERY.fullmatch(code) else None

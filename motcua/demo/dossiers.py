@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
+from django.utils.html import format_html
 
 from motcua.accounts.api import User, agency_get_by_code, commune_choices, role_grant
 from motcua.accounts.data import Role
@@ -29,6 +31,7 @@ from motcua.calendar.api import WorkingCalendar, working_calendar_get
 from motcua.catalog.api import procedure_search
 from motcua.core import clock, jobs
 from motcua.demo.loader import demo_password  # loader imports this module lazily: no cycle
+from motcua.documents.api import font_uris, place_date, render_html_pdf
 from motcua.dossiers.api import (
     Dossier,
     DossierStatus,
@@ -622,6 +625,66 @@ def _pdf(lines: Iterable[str]) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def _result_pdf(dossier: Dossier, signer_name: str, at: dt.datetime) -> bytes:
+    """The demo's result document: a Vietnamese A4 page (the documents app's HTML → PDF, with
+    its fonts), issued by the deciding agency and dated the day it is approved, which is the
+    day it is signed (the demo signs it at that moment: loader._demo_signatures). The lower
+    part of the page is left free for the signature stamps."""
+    agency = dossier.deciding_agency
+    parent = agency.parent.name if agency.parent_id and agency.parent else ""
+    fonts = font_uris()
+    html = format_html(
+        """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>Kết quả giải quyết hồ sơ {code}</title>
+<style>
+@font-face {{ font-family: "Noto Serif Motcua"; src: url("{serif}"); }}
+@font-face {{ font-family: "Noto Serif Motcua"; font-weight: bold; src: url("{serif_bold}"); }}
+@font-face {{ font-family: "Noto Serif Motcua"; font-style: italic; src: url("{serif_italic}"); }}
+@page {{ size: A4; margin: 20mm 20mm 48mm 25mm; }}
+body {{ font-family: "Noto Serif Motcua", serif; font-size: 13pt; line-height: 1.4; }}
+table.head {{ width: 100%; border-collapse: collapse; text-align: center; font-size: 11pt; }}
+table.head td {{ vertical-align: top; width: 42%; padding: 0; }}
+table.head td + td {{ width: 58%; }}
+.b {{ font-weight: bold; }}
+.date {{ text-align: right; font-style: italic; margin: 10pt 0 18pt; }}
+h1 {{ text-align: center; font-size: 14pt; margin: 0 0 14pt; }}
+p {{ margin: 0 0 6pt; text-align: justify; }}
+.sign {{ margin-left: 50%; text-align: center; margin-top: 18pt; }}
+.note {{ font-size: 10pt; font-style: italic; margin-top: 24pt; }}
+</style></head><body>
+<table class="head"><tr>
+<td>{parent}<br><span class="b">{agency}</span></td>
+<td><span class="b">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</span><br>
+<span class="b">Độc lập - Tự do - Hạnh phúc</span></td>
+</tr></table>
+<p class="date">{place_date}</p>
+<h1>KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH</h1>
+<p>Thủ tục: {procedure}</p>
+<p>Mã hồ sơ: <span class="b">{code}</span></p>
+<p>Tổ chức, cá nhân đề nghị: {applicant}</p>
+<p>Địa chỉ: {address}</p>
+<p>Sau khi xem xét hồ sơ theo quy định, {agency_name} chấp thuận đề nghị của tổ chức, cá nhân
+nêu trên. Văn bản này là kết quả giải quyết thủ tục hành chính, có giá trị từ ngày ký.</p>
+<div class="sign"><p class="b">THỦ TRƯỞNG CƠ QUAN</p>
+<p><i>(Chữ ký số)</i></p><p class="b">{signer}</p></div>
+<p class="note">Văn bản mẫu của dữ liệu trình diễn, do hệ thống tạo.</p>
+</body></html>""",
+        code=dossier.code or "",
+        serif=fonts["serif_regular"],
+        serif_bold=fonts["serif_bold"],
+        serif_italic=fonts["serif_italic"],
+        parent=parent.upper(),
+        agency=agency.name.upper(),
+        place_date=place_date(str(getattr(settings, "MOTCUA_PROVINCE_NAME", "")), at),
+        procedure=dossier.procedure_name,
+        applicant=dossier.applicant_name,
+        address=dossier.address or "…",
+        agency_name=agency.name,
+        signer=signer_name,
+    )
+    return render_html_pdf(html=str(html))
 
 
 class Planner:
@@ -1344,19 +1407,26 @@ class Runner:
             payload = dict(op.payload)
             if op.to_user:
                 payload["to_user"] = self.users[op.to_user].pk
-            if op.result or op.file:
+            if op.result:
+                dossier = Dossier.objects.select_related(
+                    "deciding_agency__parent", "procedure_version"
+                ).get(pk=plan.dossier_id)
+                signer = self.users[op.actor or ""]
+                payload["result"] = UploadedFile(
+                    name=f"ket-qua-{dossier.code}.pdf",
+                    content=_result_pdf(dossier, signer.full_name or signer.username, op.at),
+                )
+            elif op.file:
                 code = Dossier.objects.filter(pk=plan.dossier_id).values_list("code", flat=True)
-                title = "KET QUA GIAI QUYET THU TUC HANH CHINH" if op.result else "BO SUNG"
                 content = _pdf(
                     [
-                        title,
+                        "BO SUNG",
                         f"Ho so: {code.first()}",
                         tr.name[:90],
                         f"Ngay: {op.at.astimezone(self.tz):%d/%m/%Y}",
                     ]
                 )
-                key = "result" if op.result else "file"
-                payload[key] = UploadedFile(name=f"{key}.pdf", content=content)
+                payload["file"] = UploadedFile(name="bo-sung.pdf", content=content)
             dossier_act(
                 dossier_id=plan.dossier_id,
                 actor=self.users[op.actor or ""],

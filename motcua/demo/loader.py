@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from motcua.accounts.api import (
@@ -27,8 +29,10 @@ from motcua.calendar.api import calendar_seed
 from motcua.catalog.api import catalog_import
 from motcua.core import clock, jobs
 from motcua.core.errors import ApplicationError
+from motcua.core.links import public_url
+from motcua.core.models import AuditEntry
 from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
-from motcua.dossiers.api import demo_results_to_sign, dossier_result_sign
+from motcua.dossiers.api import Dossier, demo_results_to_sign, dossier_result_sign
 
 DIEN_BIEN = 11
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
@@ -77,8 +81,16 @@ def demo_password() -> str:
     return os.environ.get("MOTCUA_DEMO_PASSWORD") or "motcua-demo"
 
 
+#: The admin site's group of the demo's province administrators (a name people read: in
+#: Vietnamese). A database loaded before it was renamed keeps its group under the new name.
+ADMIN_GROUP = "Quản trị tỉnh"
+OLD_ADMIN_GROUP = "Province administrators"
+
+
 def _admin_group() -> Group:
-    group, _created = Group.objects.get_or_create(name="Province administrators")
+    if not Group.objects.filter(name=ADMIN_GROUP).exists():
+        Group.objects.filter(name=OLD_ADMIN_GROUP).update(name=ADMIN_GROUP)
+    group, _created = Group.objects.get_or_create(name=ADMIN_GROUP)
     perms = Permission.objects.filter(
         content_type__app_label__in=["catalog", "workcalendar", "accounts"]
     )
@@ -86,31 +98,70 @@ def _admin_group() -> Group:
     return group
 
 
-@transaction.atomic
+#: Audit actions marking the demo load's start and its end (docs/adr/0021).
+DEMO_LOAD_STARTED = "demo.load_started"
+DEMO_LOADED = "demo.loaded"
+
+
+def _demo_state() -> str:
+    """The demo's state: loaded, interrupted (started, never finished) or none. A database
+    loaded before the markers existed (in one transaction) has the demo accounts and no
+    marker: loaded."""
+    actions = set(
+        AuditEntry.objects.filter(action__in=[DEMO_LOAD_STARTED, DEMO_LOADED]).values_list(
+            "action", flat=True
+        )
+    )
+    if DEMO_LOADED in actions:
+        return "loaded"
+    if DEMO_LOAD_STARTED in actions:
+        return "interrupted"
+    return "loaded" if User.objects.filter(username="desk").exists() else "none"
+
+
+def _demo_mark(action: str) -> None:
+    AuditEntry.objects.create(actor_label="system", action=action, object_type="demo", object_id="")
+
+
 def demo_load(*, force: bool = False) -> list[str]:
-    """Load the demo data once (again with force). Returns what was done, line by line."""
+    """Load the demo data once (again with force). Returns what was done, line by line.
+
+    Not one transaction: each step (and each dossier action of the demo) commits on its own,
+    so that a server already running on the database is never kept waiting for the write lock
+    for the whole load (a minute or more; issue 17). A load that stopped half-way is told
+    apart by its markers: it is refused until run again with force."""
     if not settings.MOTCUA_ALLOW_DEMO_DATA:
         raise DemoRefused("Demo data is refused in this environment (production settings).")
-    if User.objects.filter(username="desk").exists() and not force:
+    state = _demo_state()
+    if state == "loaded" and not force:
         return ["Demo data already loaded."]
+    if state == "interrupted" and not force:
+        raise DemoRefused(
+            "An earlier demo load stopped before its end. Load it again with "
+            "`manage.py loaddemo --force`, or start from an empty database."
+        )
+    with transaction.atomic():
+        AuditEntry.objects.filter(action__in=[DEMO_LOAD_STARTED, DEMO_LOADED]).delete()
+        _demo_mark(DEMO_LOAD_STARTED)
     done = []
     report = province_import(province_code=DIEN_BIEN, eid="H11")
     done.append(
         f"{report.province.name}: {report.departments} departments, {report.communes} communes"
     )
-    # A department of the old structure, merged into Sở Tài chính on 01/03/2025.
-    old = agency_upsert(
-        code="H11.90",
-        name="Sở Kế hoạch và Đầu tư (đã hợp nhất)",
-        kind=AgencyKind.DEPARTMENT,
-        parent=report.province,
-        valid_from=datetime.date(2004, 1, 1),
-        valid_to=datetime.date(2025, 2, 28),
-        code_is_placeholder=True,
-    )
-    finance = agency_get_by_code(code="H11.04")
-    if finance is not None:
-        finance.predecessors.add(old)
+    with transaction.atomic():
+        # A department of the old structure, merged into Sở Tài chính on 01/03/2025.
+        old = agency_upsert(
+            code="H11.90",
+            name="Sở Kế hoạch và Đầu tư (đã hợp nhất)",
+            kind=AgencyKind.DEPARTMENT,
+            parent=report.province,
+            valid_from=datetime.date(2004, 1, 1),
+            valid_to=datetime.date(2025, 2, 28),
+            code_is_placeholder=True,
+        )
+        finance = agency_get_by_code(code="H11.04")
+        if finance is not None:
+            finance.predecessors.add(old)
     year = timezone.localdate().year
     calendar_seed(years=[year - 1, year, year + 1])
     done.append(f"calendar {year - 1}–{year + 1}")
@@ -118,18 +169,21 @@ def demo_load(*, force: bool = False) -> list[str]:
         content=CATALOG_FILE.read_bytes(), filename=CATALOG_FILE.name, actor=None
     )
     done.append(f"{result.total} procedures")
-    group = _admin_group()
+    with transaction.atomic():
+        group = _admin_group()
     password = demo_password()
     for acc in DEMO_ACCOUNTS:
-        user, _created = User.objects.get_or_create(username=acc.username)
-        user.full_name = acc.full_name
-        user.is_staff = acc.staff
-        user.set_password(password)
-        user.save()
-        if acc.staff:
-            user.groups.add(group)
-        agency = agency_get_by_code(code=acc.agency_code) if acc.agency_code else None
-        role_grant(user=user, role=acc.role, agency=agency)
+        hashed = make_password(password)  # slow on purpose: before the transaction
+        with transaction.atomic():
+            user, _created = User.objects.get_or_create(username=acc.username)
+            user.full_name = acc.full_name
+            user.is_staff = acc.staff
+            user.password = hashed
+            user.save()
+            if acc.staff:
+                user.groups.add(group)
+            agency = agency_get_by_code(code=acc.agency_code) if acc.agency_code else None
+            role_grant(user=user, role=acc.role, agency=agency)
     done.append("accounts: " + ", ".join(a.username for a in DEMO_ACCOUNTS))
     citizen_profile_import(
         user=User.objects.get(username="congdan"), verified=True, **DEMO_CITIZEN_PROFILE
@@ -142,6 +196,7 @@ def demo_load(*, force: bool = False) -> list[str]:
         done += demo_dossiers_load()
         done += _demo_payments()
     done += _demo_signatures()
+    _demo_mark(DEMO_LOADED)
     return done
 
 
@@ -184,7 +239,9 @@ def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
                     dossier=dossier,
                     payer=dossier.applicant_user,
                     choice=choice,
-                    return_url=f"{settings.MOTCUA_PUBLIC_URL}/thanh-toan/ket-qua/",
+                    pages=3,  # a fee per page or per copy needs them (ignored otherwise)
+                    copies=1,
+                    return_url=public_url(reverse("portal:pay_return")),
                 )
                 payment_sandbox_settle(payment=start.payment, button=button)
         failed += len(tries) - 1
@@ -218,8 +275,16 @@ def _demo_signatures(limit: int = 12) -> list[str]:
             credential_set_pkcs12(agency=ra.agency, path=str(pki.seals[ra.agency.name]), demo=True)
     signed = 0
     for dossier_id, signer_id in demo_results_to_sign(limit=limit):
-        if dossier_result_sign(dossier_id=dossier_id, signer_id=signer_id) is not None:
-            signed += 1
+        # Signed when it was approved, as a job would have done: the result's own date, the
+        # stamp and the time stated in the signature agree (issue 17).
+        approved = Dossier.objects.filter(pk=dossier_id).values_list("finished_at", flat=True)[0]
+        when = approved + datetime.timedelta(minutes=2) if approved else clock.now()
+        try:
+            with clock.at(when):
+                if dossier_result_sign(dossier_id=dossier_id, signer_id=signer_id) is not None:
+                    signed += 1
+        except ApplicationError:  # told to the leaders (a notice); the demo goes on
+            continue
     return [
         f"demo PKI in {pki.directory}: {len(pki.leaders)} leaders, {len(pki.seals)} "
         f"seals; {signed} results signed"

@@ -28,6 +28,17 @@ DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%Hh%M", "%H"]
 
 
+#: Originals or copies of one document handed in at the desk (the service checks the same).
+MAX_PAPER_COUNT = 99
+
+
+def anchor_id(field: forms.BoundField) -> str:
+    """The id an error-summary link points to (the first radio of a group)."""
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
 def to_upload(f: DjangoUploadedFile | None) -> UploadedFile | None:
     if f is None:
         return None
@@ -98,6 +109,27 @@ def apply_domain_errors(
         form.add_error(None, exc.message)
 
 
+def merge_domain_errors(
+    form: forms.Form, errors: Mapping[str, list[str]], field_map: Mapping[str, str]
+) -> None:
+    """Put a service's problems beside the fields the form's own parsing found nothing wrong
+    with (one pass: the officer sees every problem at once, not batch after batch)."""
+    already = {name for name in form.fields if name in form.errors}
+    shown = {str(e) for e in form.non_field_errors()}
+    for key, messages in errors.items():
+        name = field_map.get(key)
+        if name is None and "[" in key:  # "documents[2]": the second file
+            name = field_map.get(key.split("[", 1)[0] + "[]")
+        name = name or key
+        target = name if name in form.fields else None
+        if target in already:
+            continue
+        for message in messages:
+            if target is None and message in shown:
+                continue
+            form.add_error(target, message)
+
+
 # ============================================================================ intake
 
 
@@ -113,6 +145,9 @@ class IntakeForm(forms.Form):
         choices=[("person", _("A person")), ("organisation", _("An organisation"))],
         widget=forms.RadioSelect,
         initial="person",
+        error_messages={
+            "required": _("Choose whether the applicant is a person or an organisation.")
+        },
     )
     full_name = forms.CharField(label=_("Full name"), required=False, max_length=255)
     id_number = forms.CharField(
@@ -158,6 +193,7 @@ class IntakeForm(forms.Form):
         choices=[("desk", _("At the desk")), ("postal", _("By post"))],
         widget=forms.RadioSelect,
         initial="desk",
+        error_messages={"required": _("Choose how the dossier came in.")},
     )
     receiving_agency = forms.ChoiceField(label=_("Receiving desk"), required=False)
     deciding_agency = forms.ChoiceField(label=_("Deciding agency"), required=False)
@@ -185,16 +221,20 @@ class IntakeForm(forms.Form):
         initial="accept",
     )
 
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
     FIELD_MAP: ClassVar[dict[str, str]] = {
         "applicant.kind": "kind",
         "applicant.full_name": "full_name",
         "applicant.id_number": "id_number",
+        "applicant.date_of_birth": "date_of_birth",
         "applicant.name": "name",
         "applicant.tax_code": "tax_code",
         "applicant.representative": "representative",
         "applicant.phone": "phone",
         "applicant.email": "email",
         "applicant.address": "address",
+        "applicant.commune_code": "commune",
         "documents[]": "uploads",
         "note": "reason",
         "procedure": "__all__",
@@ -230,22 +270,47 @@ class IntakeForm(forms.Form):
         for doc in self.documents:
             p = doc.position
             self.fields[f"doc_{p}_received"] = forms.BooleanField(label=doc.name, required=False)
-            self.fields[f"doc_{p}_originals"] = forms.IntegerField(
-                label=_("Originals"),
-                required=False,
-                min_value=0,
-                max_value=99,
-                initial=doc.originals,
-                widget=forms.NumberInput(attrs={"class": "input-count"}),
-            )
-            self.fields[f"doc_{p}_copies"] = forms.IntegerField(
-                label=_("Copies"),
-                required=False,
-                min_value=0,
-                max_value=99,
-                initial=doc.copies,
-                widget=forms.NumberInput(attrs={"class": "input-count"}),
-            )
+            for count, label, message in (
+                (
+                    "originals",
+                    _("Originals of “%(name)s”"),
+                    _("“%(name)s”: the number of originals is a whole number from 0 to %(max)d."),
+                ),
+                (
+                    "copies",
+                    _("Copies of “%(name)s”"),
+                    _("“%(name)s”: the number of copies is a whole number from 0 to %(max)d."),
+                ),
+            ):
+                # The error names the document (one message for every way it can be wrong);
+                # "%" escaped: Django formats the message with the field's limits.
+                said = (message % {"name": doc.name, "max": MAX_PAPER_COUNT}).replace("%", "%%")
+                self.fields[f"doc_{p}_{count}"] = forms.IntegerField(
+                    label=label % {"name": doc.name},
+                    required=False,
+                    min_value=0,
+                    max_value=MAX_PAPER_COUNT,
+                    initial=getattr(doc, count),
+                    widget=forms.NumberInput(attrs={"class": "input-count"}),
+                    error_messages={"invalid": said, "min_value": said, "max_value": said},
+                )
+                self.field_map[f"documents.{p}.{count}"] = f"doc_{p}_{count}"
+
+    def summary_errors(self) -> list[dict[str, str]]:
+        """The error summary's lines, in the page's order: each links to its field. A line of
+        the checklist says its document in the message itself."""
+        lines = []
+        for name, field in self.fields.items():
+            bound = self[name]
+            for error in bound.errors:
+                own = name.startswith("doc_") or name == "form_token"
+                lines.append(
+                    {
+                        "anchor": anchor_id(bound),
+                        "text": str(error) if own else f"{field.label}: {error}",
+                    }
+                )
+        return lines
 
     def checklist_table(self) -> list[dict[str, Any]]:
         """Rows for the template: the document and its three inputs."""
@@ -255,6 +320,10 @@ class IntakeForm(forms.Form):
                 "received": self[f"doc_{doc.position}_received"],
                 "originals": self[f"doc_{doc.position}_originals"],
                 "copies": self[f"doc_{doc.position}_copies"],
+                "counts": [
+                    self[f"doc_{doc.position}_originals"],
+                    self[f"doc_{doc.position}_copies"],
+                ],
             }
             for doc in self.documents
         ]
@@ -608,6 +677,7 @@ class ReturnResultForm(ActionForm):
         choices=[("desk", _("At the desk")), ("post", _("By post")), ("online", _("Online"))],
         initial="desk",
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the result is returned.")},
     )
     receiver_name = forms.CharField(label=_("Name of the receiver"), required=False, max_length=255)
     receiver_id_number = forms.CharField(

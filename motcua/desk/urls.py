@@ -6,6 +6,7 @@ from motcua.desk.views import (
     dossier,
     intake,
     monitor,
+    overview,
     papers,
     payments,
     satisfaction,
@@ -17,6 +18,7 @@ app_name = "desk"
 
 urlpatterns = [
     path("", worklist.worklist, name="worklist"),
+    path("tong-quan/", overview.overview, name="overview"),
     path("tra-cuu/", search.search, name="search"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("han-xu-ly/", monitor.deadlines, name="deadlines"),

@@ -74,6 +74,12 @@ class FormKind(enum.Enum):
             return _NUMBERS_2025[self]
         return _NUMBERS_2018.get(self)
 
+    def file_name(self, code: str) -> str:
+        """The file name a rendered form is stored and downloaded under: its Vietnamese name
+        without diacritics and the dossier code, e.g. giay-tiep-nhan-H11.01.01-250702-0001.pdf
+        (ASCII only, safe in every browser and file system)."""
+        return f"{_FILE_STEMS[self]}-{code}.pdf"
+
     def title(self, edition: FormEdition = FormEdition.TT03_2025) -> str:
         """The official title, upper-case as printed."""
         if edition is FormEdition.TT01_2018 and self in _TITLES_2018:
@@ -81,6 +87,15 @@ class FormKind(enum.Enum):
         return _TITLES_2025[self]
 
 
+_FILE_STEMS = {
+    FormKind.RECEIPT: "giay-tiep-nhan",
+    FormKind.COMPLETION_REQUEST: "phieu-yeu-cau-bo-sung",
+    FormKind.REFUSAL: "phieu-tu-choi",
+    FormKind.APOLOGY: "phieu-xin-loi",
+    FormKind.STOP_NOTICE: "thong-bao-dung-giai-quyet",
+    FormKind.CONTROL_SHEET: "phieu-kiem-soat",
+    FormKind.TRACKING_LEDGER: "so-theo-doi-ho-so",
+}
 _NUMBERS_2025 = {
     FormKind.RECEIPT: "01",
     FormKind.COMPLETION_REQUEST: "02",
@@ -211,6 +226,11 @@ class ReceiptData:
     result_at: str  # Đăng ký nhận kết quả tại
     officer_name: str  # Người tiếp nhận hồ sơ
     tracking_url: str  # encoded in the QR code
+    # The tracking PIN (printed beside the QR code: with the code it opens the tracking page).
+    lookup_pin: str = ""
+    # The tracking page's address, printed for those who type it (defaults to tracking_url
+    # without its query).
+    tracking_page: str = ""
     desk_name: str = ""  # the receiving centre's line; defaults to header.name
     ledger_book: str = ""  # Vào Sổ theo dõi hồ sơ, Quyển số …
     ledger_entry: str = ""  # … Số thứ tự

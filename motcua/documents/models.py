@@ -14,20 +14,32 @@ class SigningCredential(BaseModel):
     holds the passphrase or PIN; demo credentials read the demo PKI's passphrase file."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
     )
     agency = models.OneToOneField(
-        "accounts.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("agency"),
     )
-    kind = models.CharField(max_length=8, choices=[("pkcs12", "PKCS#12"), ("pkcs11", "PKCS#11")])
-    pkcs12_path = models.CharField(max_length=500, blank=True)
-    pkcs11_module = models.CharField(max_length=500, blank=True)
-    token_label = models.CharField(max_length=100, blank=True)
-    key_label = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(
+        max_length=8, choices=[("pkcs12", "PKCS#12"), ("pkcs11", "PKCS#11")], verbose_name=_("kind")
+    )
+    pkcs12_path = models.CharField(max_length=500, blank=True, verbose_name=_("PKCS#12 file"))
+    pkcs11_module = models.CharField(max_length=500, blank=True, verbose_name=_("PKCS#11 module"))
+    token_label = models.CharField(max_length=100, blank=True, verbose_name=_("token label"))
+    key_label = models.CharField(max_length=100, blank=True, verbose_name=_("key label"))
     secret_env = models.CharField(
         _("environment variable with the passphrase or PIN"), max_length=100, blank=True
     )
-    demo = models.BooleanField(default=False)
+    demo = models.BooleanField(default=False, verbose_name=_("demo credential"))
 
     class Meta:
         verbose_name = _("signing credential")

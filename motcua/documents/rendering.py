@@ -240,6 +240,8 @@ def _receipt(data: ReceiptData) -> dict[str, Any]:
         "qr_uri": barcodes.svg_data_uri(qr),
         "barcode_uri": barcodes.svg_data_uri(bars),
         "tracking_url": data.tracking_url,
+        "tracking_page": data.tracking_page or data.tracking_url.split("?", 1)[0],
+        "lookup_pin": data.lookup_pin,
     }
 
 

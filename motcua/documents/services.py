@@ -80,3 +80,12 @@ def signer_config_for(*, user: Any = None, agency: Any = None) -> SignerConfig |
         key_label=credential.key_label,
         user_pin=_secret(credential),
     )
+
+
+def credential_exists(*, user: Any = None, agency: Any = None) -> bool:
+    """Whether a signing key is registered for this person or this agency's seal (without
+    reading any secret): a result they approve must then be signed before it is returned."""
+    if user is None and agency is None:
+        return False
+    lookup = {"user": user} if user is not None else {"agency": agency}
+    return SigningCredential.objects.filter(**lookup).exists()

@@ -9,6 +9,7 @@ See docs/adr/0009-signatures.md.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -21,6 +22,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
+
+from motcua.core import clock
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
 
@@ -133,19 +137,16 @@ def _check_pdf(pdf: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in bytes(pdf[:1024]):
-        raise _fail("Tệp không phải PDF. / The file is not a PDF.", "not_pdf")
+        raise _fail(_("The file is not a PDF."), "not_pdf")
     try:
         reader = PdfFileReader(BytesIO(pdf))
         encrypted = reader.encrypted
     except (PdfError, ValueError, KeyError, IndexError, TypeError) as exc:
-        raise _fail(
-            f"Tệp PDF bị hỏng, không đọc được. / The PDF is damaged and cannot be read ({exc}).",
-            "damaged_pdf",
-        ) from exc
+        logger.info("Unreadable PDF: %s", exc)
+        raise _fail(_("The PDF is damaged and cannot be read."), "damaged_pdf") from exc
     if encrypted:
         raise _fail(
-            "Tệp PDF được mã hóa (có mật khẩu), không ký được. / "
-            "The PDF is encrypted (password-protected) and cannot be signed.",
+            _("The PDF is encrypted (password-protected) and cannot be signed."),
             "encrypted_pdf",
         )
     return reader
@@ -187,15 +188,20 @@ def _simple_signer_class() -> Any:
 
 def _pkcs12_signer(data: bytes, passphrase: str) -> Any:
     """A signer from PKCS#12 bytes (the key, its certificate, the CA certificates in it)."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key, cert, others = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8") or None)
     if key is None or cert is None:
         raise ValueError("the PKCS#12 file holds no key or no certificate")
+    return _signer_from_keys(key, cert, list(others))
+
+
+def _signer_from_keys(key: Any, cert: Any, others: list[Any]) -> Any:
+    """A pyHanko signer from a pyca private key, its certificate and CA certificates."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     def der(c: Any) -> Any:
         return asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
@@ -224,8 +230,8 @@ def _load_pkcs12(config: SignerConfig) -> Any:
         data = Path(config.path).read_bytes()
     except OSError as exc:
         raise _fail(
-            f"Không tìm thấy tệp khóa ký {config.path}. / "
-            f"The signing key file {config.path} cannot be read ({exc.strerror}).",
+            _("The signing key file %(path)s cannot be read (%(error)s).")
+            % {"path": config.path, "error": exc.strerror},
             "key_not_found",
         ) from exc
     key = (
@@ -242,8 +248,7 @@ def _load_pkcs12(config: SignerConfig) -> Any:
         signer = _pkcs12_signer(data, config.passphrase)
     except (ValueError, TypeError) as exc:
         raise _fail(
-            "Không mở được khóa ký: sai mật khẩu hoặc tệp PKCS#12 hỏng. / "
-            "Cannot open the signing key: wrong passphrase or damaged PKCS#12 file.",
+            _("Cannot open the signing key: wrong passphrase or damaged PKCS#12 file."),
             "key_passphrase",
         ) from exc
     with _PKCS12_LOCK:
@@ -263,8 +268,7 @@ def _pkcs11_signer(config: SignerConfig) -> Iterator[Any]:
 
     if not Path(config.module_path).exists():
         raise _fail(
-            f"Không tìm thấy thư viện PKCS#11 {config.module_path}. / "
-            f"PKCS#11 module {config.module_path} not found.",
+            _("The PKCS#11 module %(path)s is not found.") % {"path": config.module_path},
             "token_not_found",
         )
     try:
@@ -274,17 +278,13 @@ def _pkcs11_signer(config: SignerConfig) -> Iterator[Any]:
             user_pin=config.user_pin,
         )
     except (p11_exc.PinIncorrect, p11_exc.PinInvalid, p11_exc.PinLenRange) as exc:
-        raise _fail(
-            "Sai mã PIN của thiết bị ký. / Wrong PIN for the signing token.", "token_pin"
-        ) from exc
+        raise _fail(_("Wrong PIN for the signing token."), "token_pin") from exc
     except p11_exc.PinLocked as exc:
-        raise _fail(
-            "Thiết bị ký bị khóa PIN. / The signing token's PIN is locked.", "token_pin"
-        ) from exc
+        raise _fail(_("The signing token's PIN is locked."), "token_pin") from exc
     except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
+        logger.warning("PKCS#11 token %r not found: %s", config.token_label, exc)
         raise _fail(
-            f"Không tìm thấy thiết bị ký (token) “{config.token_label}”. / "
-            f"Signing token {config.token_label!r} not found ({exc}).",
+            _("The signing token “%(label)s” is not found.") % {"label": config.token_label},
             "token_not_found",
         ) from exc
     try:
@@ -294,9 +294,10 @@ def _pkcs11_signer(config: SignerConfig) -> Iterator[Any]:
         try:
             signer.signing_cert  # noqa: B018  (loads the key and certificate now)
         except (SigningError, pkcs11.PKCS11Error) as exc:
+            logger.warning("Key %r not found on the token: %s", config.key_label, exc)
             raise _fail(
-                f"Không tìm thấy khóa/chứng thư “{config.key_label}” trên thiết bị ký. / "
-                f"Key or certificate {config.key_label!r} not found on the token ({exc}).",
+                _("The key or certificate “%(label)s” is not on the signing token.")
+                % {"label": config.key_label},
                 "token_key_not_found",
             ) from exc
         yield signer
@@ -416,6 +417,7 @@ def sign_pdf(
     box: tuple[int, int, int, int] = DEFAULT_BOX,
     tsa_url: str | None = None,
     tsa_timeout: float = 10.0,
+    signing_time: dt.datetime | None = None,
 ) -> bytes:
     """Return `pdf` with one more PAdES signature, appended as an incremental update.
 
@@ -424,12 +426,147 @@ def sign_pdf(
     `stamp_lines` in Noto Sans (Vietnamese diacritics). `reason` and `location` are stored in
     the signature dictionary. With `tsa_url` an RFC 3161 timestamp is requested (PAdES B-T),
     else B-B. The bytes already signed are not touched, so earlier signatures stay valid.
+    `signing_time` is the time the signer states in the signature (default: the service clock,
+    `core.clock.now()`; only a timestamp proves it).
 
-    Raises ValidationFailed (message in Vietnamese and English, `code` for programs):
-    not_pdf, damaged_pdf, encrypted_pdf, field_taken, key_not_found, key_passphrase,
-    token_not_found, token_pin, token_key_not_found, tsa_unreachable, tsa_refused,
-    signing_failed. Synchronous: do not call it from a running asyncio event loop
-    (pyHanko runs its own); call it from a job or a sync view."""
+    Raises ValidationFailed (message in the active language, `code` for programs):
+    not_pdf, damaged_pdf, encrypted_pdf, unsignable_pdf, field_taken, key_not_found,
+    key_passphrase, token_not_found, token_pin, token_key_not_found, tsa_unreachable,
+    tsa_refused, signing_failed. Synchronous: do not call it from a running asyncio event
+    loop (pyHanko runs its own); call it from a job or a sync view."""
+    reader = _check_pdf(pdf)
+    _check_field(reader, field_name)
+    with _signer(signer) as hanko_signer:
+        return _sign_with(
+            pdf,
+            hanko_signer,
+            field_name=field_name,
+            reason=reason,
+            location=location,
+            stamp_lines=stamp_lines,
+            page=page,
+            box=box,
+            tsa_url=tsa_url,
+            tsa_timeout=tsa_timeout,
+            signing_time=signing_time or clock.now(),
+        )
+
+
+#: The codes of `pdf_signable_check`: what is wrong with the file itself (not with a key or the
+#: time-stamping authority).
+FILE_PROBLEMS = frozenset({"not_pdf", "damaged_pdf", "encrypted_pdf", "unsignable_pdf"})
+
+
+def pdf_signable_check(*, pdf: bytes, field_names: tuple[str, ...] = ()) -> None:
+    """Raise ValidationFailed unless `pdf` can be signed: it is a PDF (`not_pdf`), it can be
+    read (`damaged_pdf`), it is not encrypted (`encrypted_pdf`), none of `field_names` is
+    signed already (`field_taken`), and a signature can really be added (`unsignable_pdf`:
+    no page, a broken page tree or object, a certification that forbids changes, …).
+
+    The last check signs the file once with a throwaway key (kept in memory for the process,
+    never written, its signature thrown away): whatever would make the real signature fail
+    because of the file fails here, before the file is accepted. It does not reach a key store
+    or a time-stamping authority."""
+    reader = _check_pdf(pdf)
+    for name in field_names:
+        _check_field(reader, name)
+    try:
+        pages = int(reader.root["/Pages"]["/Count"])
+    except Exception as exc:  # noqa: BLE001 - any broken page tree is "unsignable"
+        logger.info("PDF page tree unreadable: %s", exc)
+        pages = 0
+    if pages < 1:
+        raise _fail(_("The PDF has no page that a signature could be placed on."), "unsignable_pdf")
+    try:
+        _sign_with(
+            pdf,
+            _throwaway_signer(),
+            field_name=_dry_run_field(reader),
+            reason="",
+            location="",
+            stamp_lines=["-"],
+            page=-1,
+            box=DEFAULT_BOX,
+            tsa_url=None,
+            tsa_timeout=0,
+            signing_time=clock.now(),
+        )
+    except ValidationFailed as exc:
+        logger.info("PDF cannot be signed (%s): %s", exc.code, exc.__cause__)
+        raise _fail(
+            _("The PDF cannot be signed: its structure is damaged or it forbids any change."),
+            "unsignable_pdf",
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - whatever pyHanko trips on is "unsignable"
+        logger.info("PDF cannot be signed: %s", exc)
+        raise _fail(
+            _("The PDF cannot be signed: its structure is damaged or it forbids any change."),
+            "unsignable_pdf",
+        ) from exc
+
+
+def _dry_run_field(reader: Any) -> str:
+    from pyhanko.sign import fields
+
+    taken = {name for name, _value, _ref in fields.enumerate_sig_fields(reader)}
+    name, n = "MotcuaCheck", 1
+    while name in taken:
+        n += 1
+        name = f"MotcuaCheck{n}"
+    return name
+
+
+@functools.lru_cache(maxsize=1)
+def _throwaway_signer() -> Any:
+    """A signer with a fresh self-signed key, made once per process, for pdf_signable_check."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "motcua signability check")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    return _signer_from_keys(key, cert, [])
+
+
+def _check_field(reader: Any, field_name: str) -> None:
+    from pyhanko.sign import fields
+
+    if not field_name or len(field_name) > MAX_FIELD_NAME or "." in field_name:
+        raise _fail(f"Invalid signature field name {field_name!r}", "field_name")
+    for name, _value, _ref in fields.enumerate_sig_fields(reader, filled_status=True):
+        if name == field_name:
+            raise _fail(
+                _("The signature field “%(name)s” is already signed.") % {"name": field_name},
+                "field_taken",
+            )
+
+
+def _sign_with(
+    pdf: bytes,
+    hanko_signer: Any,
+    *,
+    field_name: str,
+    reason: str,
+    location: str,
+    stamp_lines: list[str],
+    page: int,
+    box: tuple[int, int, int, int],
+    tsa_url: str | None,
+    tsa_timeout: float,
+    signing_time: dt.datetime,
+) -> bytes:
     import aiohttp
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
@@ -437,16 +574,6 @@ def sign_pdf(
     from pyhanko.sign.general import SigningError
     from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
-    reader = _check_pdf(pdf)
-    if not field_name or len(field_name) > MAX_FIELD_NAME or "." in field_name:
-        raise _fail(f"Invalid signature field name {field_name!r}", "field_name")
-    for name, _value, _ref in fields.enumerate_sig_fields(reader, filled_status=True):
-        if name == field_name:
-            raise _fail(
-                f"Trường chữ ký “{field_name}” đã được ký. / "
-                f"Signature field {field_name!r} is already signed.",
-                "field_taken",
-            )
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         reason=reason or None,
@@ -457,7 +584,7 @@ def sign_pdf(
     stamp_style = _stamp_style(stamp_lines)
     field_spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box)
 
-    async def sign(hanko_signer: Any) -> Any:
+    async def sign() -> Any:
         async with AsyncExitStack() as stack:
             timestamper = None
             if tsa_url:
@@ -468,7 +595,7 @@ def sign_pdf(
                     aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=_tls_context()))
                 )
                 timestamper = HTTPTimeStamper(tsa_url, timeout=tsa_timeout, session=session)
-            pdf_signer = signers.PdfSigner(
+            pdf_signer = _signer_at(signing_time)(
                 meta,
                 signer=hanko_signer,
                 timestamper=timestamper,
@@ -478,31 +605,41 @@ def sign_pdf(
             writer = IncrementalPdfFileWriter(BytesIO(pdf))
             return await pdf_signer.async_sign_pdf(writer, output=BytesIO())
 
-    with _signer(signer) as hanko_signer:
-        try:
-            out = run_coroutine(sign(hanko_signer))
-        except Exception as exc:
-            tsa_error = _caused_by(exc, TimestampRequestError)
-            if tsa_error is not None:
-                refused = "refused" in str(tsa_error) or "nonce" in str(tsa_error)
-                raise _fail(
-                    (
-                        "Máy chủ cấp dấu thời gian từ chối yêu cầu. / "
-                        f"The time-stamping authority refused the request ({tsa_error})."
-                    )
-                    if refused
-                    else (
-                        f"Không kết nối được máy chủ cấp dấu thời gian {tsa_url}. / "
-                        f"The time-stamping authority {tsa_url} cannot be reached "
-                        "or did not answer properly."
-                    ),
-                    "tsa_refused" if refused else "tsa_unreachable",
-                ) from exc
-            if isinstance(exc, SigningError | PdfError | ValueError | KeyError | IndexError):
-                logger.warning("Signing failed: %s", exc, exc_info=True)
-                raise _fail(
-                    f"Không ký được tài liệu. / The document could not be signed ({exc}).",
-                    "signing_failed",
-                ) from exc
-            raise
+    try:
+        out = run_coroutine(sign())
+    except Exception as exc:
+        tsa_error = _caused_by(exc, TimestampRequestError)
+        if tsa_error is not None:
+            refused = "refused" in str(tsa_error) or "nonce" in str(tsa_error)
+            logger.warning("Time-stamping authority %s: %s", tsa_url, tsa_error)
+            raise _fail(
+                _("The time-stamping authority refused the request.")
+                if refused
+                else _(
+                    "The time-stamping authority %(url)s cannot be reached or did not answer "
+                    "properly."
+                )
+                % {"url": tsa_url},
+                "tsa_refused" if refused else "tsa_unreachable",
+            ) from exc
+        if isinstance(exc, SigningError | PdfError | ValueError | KeyError | IndexError):
+            logger.warning("Signing failed: %s", exc, exc_info=True)
+            raise _fail(_("The document could not be signed."), "signing_failed") from exc
+        raise
     return bytes(out.getvalue())
+
+
+def _signer_at(signing_time: dt.datetime) -> Any:
+    """pyHanko's PdfSigner stating `signing_time` as the signer's time (pyHanko reads the
+    machine's clock; the service's clock is `core.clock`, which tests and the demo set)."""
+    from pyhanko.sign import signers
+
+    class ClockedPdfSigner(signers.PdfSigner):
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(
+                pdf_out, existing_fields_only=existing_fields_only
+            )
+            session.system_time = signing_time
+            return session
+
+    return ClockedPdfSigner

@@ -14,6 +14,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from motcua.core.errors import ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -21,36 +24,33 @@ logger = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 
-PROBLEMS: dict[str, str] = {
-    "not_pdf": "Tệp không phải PDF. / The file is not a PDF.",
-    "too_large": "Tệp quá lớn để kiểm tra. / The file is too large to check.",
-    "damaged_pdf": "Tệp PDF bị hỏng, không đọc được. / The PDF is damaged and cannot be read.",
-    "encrypted_pdf": (
-        "Tệp PDF được mã hóa (có mật khẩu), không kiểm tra được chữ ký. / "
+#: What can be wrong, by code, in plain words (English msgids: the page's language is used).
+PROBLEMS: dict[str, Any] = {
+    "not_pdf": gettext_lazy("The file is not a PDF."),
+    "too_large": gettext_lazy("The file is too large to check."),
+    "damaged_pdf": gettext_lazy("The PDF is damaged and cannot be read."),
+    "encrypted_pdf": gettext_lazy(
         "The PDF is encrypted (password-protected); its signatures cannot be checked."
     ),
-    "no_signature": "Tệp PDF không có chữ ký số. / The PDF has no digital signature.",
-    "broken_signature": (
-        "Chữ ký số bị hỏng, không kiểm tra được. / A digital signature is broken and cannot be "
-        "checked."
-    ),
-    "modified": (
-        "Tài liệu đã bị sửa đổi sau khi ký. / The document was changed after it was signed."
-    ),
-    "untrusted": (
-        "Chứng thư số của người ký không do tổ chức được tin cậy cấp, hoặc đã hết hạn. / "
+    "no_signature": gettext_lazy("The PDF has no digital signature."),
+    "broken_signature": gettext_lazy("A digital signature is broken and cannot be checked."),
+    "modified": gettext_lazy("The document was changed after it was signed."),
+    "untrusted": gettext_lazy(
         "The signer's certificate is not issued by a trusted authority, or has expired."
     ),
-    "allowed_changes": (
-        "Sau khi ký, tài liệu có thêm thay đổi được phép (điền biểu mẫu); nội dung đã ký không "
-        "bị sửa. / After signing, allowed changes (form filling) were added; the signed content "
-        "was not changed."
+    "allowed_changes": gettext_lazy(
+        "After signing, allowed changes (form filling) were added; the signed content was not "
+        "changed."
     ),
-    "timestamp_untrusted": (
-        "Dấu thời gian không hợp lệ hoặc không được tin cậy. / "
-        "The timestamp is invalid or not trusted."
-    ),
+    "timestamp_untrusted": gettext_lazy("The timestamp is invalid or not trusted."),
 }
+#: Problems of the file itself: its signatures could not be looked at.
+UNCHECKED = frozenset({"not_pdf", "too_large", "damaged_pdf", "encrypted_pdf", "no_signature"})
+
+
+def _problem(code: str) -> str:
+    """The problem in the active language (the page's, or the API caller's)."""
+    return str(PROBLEMS[code]) if code else ""
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,15 @@ class SignatureReport:
     covers_whole_document: bool
     reason: str
     problem: str = ""
+    problem_code: str = ""
 
 
 @dataclass(frozen=True)
 class VerificationReport:
     """The answer for one file. `valid`: it has at least one signature and every signature is
     valid. `modified_after_signing`: a signed byte changed, or something other than validation
-    data was added after the last signature. `problem` (Vietnamese / English) and
-    `problem_code` explain the first thing wrong; both are empty when the file is valid and
+    data was added after the last signature. `problem` (in the active language, made when the
+    report is) and `problem_code` explain the first thing wrong; both are empty when the file is valid and
     untouched since its last signature ("allowed_changes" when valid but form fields were
     filled after it)."""
 
@@ -92,6 +93,17 @@ class VerificationReport:
     problem: str = ""
     problem_code: str = ""
 
+    @property
+    def checked(self) -> bool:
+        """The signatures were looked at: it is a readable PDF that has some."""
+        return self.problem_code not in UNCHECKED
+
+    @property
+    def integrity_known(self) -> bool:
+        """Whether "changed after signing or not" can be said: every signature could be
+        checked (none broken), whatever its trust."""
+        return self.checked and self.problem_code != "broken_signature"
+
 
 def _report(pdf: bytes, code: str, **kwargs: Any) -> VerificationReport:
     return VerificationReport(
@@ -99,7 +111,7 @@ def _report(pdf: bytes, code: str, **kwargs: Any) -> VerificationReport:
         modified_after_signing=kwargs.pop("modified_after_signing", False),
         signatures=kwargs.pop("signatures", ()),
         sha256=hashlib.sha256(pdf).hexdigest(),
-        problem=PROBLEMS[code],
+        problem=_problem(code),
         problem_code=code,
     )
 
@@ -183,7 +195,8 @@ def _broken(field_name: str, kind: str, reason: str, cert: Any = None) -> Signat
         timestamped=False,
         covers_whole_document=False,
         reason=reason,
-        problem=PROBLEMS["broken_signature"],
+        problem=_problem("broken_signature"),
+        problem_code="broken_signature",
     )
 
 
@@ -247,17 +260,17 @@ def _check_one(emb: Any, vc: Any, ku: Any) -> tuple[SignatureReport, Any]:
     intact = bool(status.intact and status.valid)
     valid = bool(status.bottom_line and allowed_after and not tst_bad)
     if status.intact and not status.valid:
-        problem = PROBLEMS["broken_signature"]
+        code = "broken_signature"
     elif not intact or not allowed_after:
-        problem = PROBLEMS["modified"]
+        code = "modified"
     elif not status.trusted:
-        problem = PROBLEMS["untrusted"]
+        code = "untrusted"
     elif tst_bad:
-        problem = PROBLEMS["timestamp_untrusted"]
+        code = "timestamp_untrusted"
     elif not valid:
-        problem = PROBLEMS["untrusted"]
+        code = "untrusted"
     else:
-        problem = ""
+        code = ""
     report = SignatureReport(
         field_name=str(emb.field_name),
         kind=kind,
@@ -270,7 +283,8 @@ def _check_one(emb: Any, vc: Any, ku: Any) -> tuple[SignatureReport, Any]:
         timestamped=bool(timestamped),
         covers_whole_document=covers,
         reason=reason,
-        problem=problem,
+        problem=_problem(code),
+        problem_code=code,
     )
     return report, (ModificationLevel.NONE if covers else level)
 
@@ -286,8 +300,8 @@ def verify_pdf(
 
     Returns a report for every file it is given, also when the answer is "no": not a PDF, too
     large (over `max_bytes`), encrypted, damaged, no signature, a broken signature, changed
-    after signing, an untrusted signer. Then `valid` is False and `problem` says why in
-    Vietnamese and English (`problem_code` for programs).
+    after signing, an untrusted signer. Then `valid` is False and `problem` says why in the
+    active language (`problem_code` for programs).
 
     Raises ValidationFailed (code "empty") only when there is nothing to check: `pdf` is empty
     or not bytes; the REST layer answers 400. Raises ValueError when a trust root is not a
@@ -304,18 +318,24 @@ def verify_pdf(
     else:
         import concurrent.futures
 
+        from django.utils import translation
+
+        language = translation.get_language()
+
+        def in_worker() -> VerificationReport:
+            # The answer's words in the caller's language (the active language is per thread).
+            with translation.override(language):
+                return verify_pdf(
+                    pdf=pdf,
+                    trust_roots=trust_roots,
+                    max_bytes=max_bytes,
+                    allow_fetching=allow_fetching,
+                )
+
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(
-                verify_pdf,
-                pdf=pdf,
-                trust_roots=trust_roots,
-                max_bytes=max_bytes,
-                allow_fetching=allow_fetching,
-            ).result()
+            return pool.submit(in_worker).result()
     if not isinstance(pdf, bytes | bytearray) or not pdf:
-        raise ValidationFailed(
-            "Chưa có tệp để kiểm tra. / There is no file to check.", code="empty"
-        )
+        raise ValidationFailed(_("There is no file to check."), code="empty")
     pdf = bytes(pdf)
     if len(pdf) > max_bytes:
         return _report(pdf, "too_large")
@@ -351,7 +371,7 @@ def verify_pdf(
         levels.append(level)
     reports += broken  # where they were applied is unknown: listed last
 
-    modified = any(r.problem == PROBLEMS["modified"] for r in reports) or (
+    modified = any(r.problem_code == "modified" for r in reports) or (
         bool(levels) and (levels[-1] is None or levels[-1] > ModificationLevel.LTA_UPDATES)
     )
     sha = hashlib.sha256(pdf).hexdigest()
@@ -363,15 +383,15 @@ def verify_pdf(
             modified_after_signing=modified,
             signatures=tuple(reports),
             sha256=sha,
-            problem=PROBLEMS["allowed_changes"] if modified else "",
+            problem=_problem("allowed_changes") if modified else "",
             problem_code="allowed_changes" if modified else "",
         )
-    problems = {r.problem for r in reports}
-    if PROBLEMS["broken_signature"] in problems:
+    problems = {r.problem_code for r in reports}
+    if "broken_signature" in problems:
         code = "broken_signature"
-    elif modified or PROBLEMS["modified"] in problems:
+    elif modified or "modified" in problems:
         code = "modified"
-    elif PROBLEMS["timestamp_untrusted"] in problems and PROBLEMS["untrusted"] not in problems:
+    elif "timestamp_untrusted" in problems and "untrusted" not in problems:
         code = "timestamp_untrusted"
     else:
         code = "untrusted"

@@ -45,6 +45,7 @@ from motcua.dossiers.services.actions import dossier_act
 from motcua.dossiers.services.intake import (
     dossier_accept,
     dossier_intake,
+    dossier_intake_check,
     dossier_refuse,
     dossier_request_completion,
     dossier_submit_online,
@@ -53,6 +54,7 @@ from motcua.dossiers.services.online import (
     APPLICANT_KEYS as APPLICANT_FIELD_ORDER,
 )
 from motcua.dossiers.services.online import (
+    commune_agency_code,
     dossier_resubmit,
     dossier_supplement_upload,
     dossier_withdraw_by_applicant,
@@ -65,13 +67,17 @@ from motcua.dossiers.services.online import (
     online_draft_save_fields,
     online_draft_start,
     online_draft_submit,
+    supplement_answer_due,
 )
 from motcua.dossiers.services.paperwork import (
+    dossier_form_kinds,
     dossier_form_pdf,
     dossier_form_render,
+    dossier_forms_ensure,
     dossier_result_sign,
     form_data,
     result_find_by_sha256,
+    result_signing_failure,
     tracking_url,
 )
 from motcua.dossiers.services.processing import (
@@ -92,6 +98,7 @@ from motcua.dossiers.services.processing import (
     dossier_withdraw,
 )
 from motcua.dossiers.services.sweep import deadline_sweep, notice_mark_read
+from motcua.dossiers.validators import upload_problem
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
     STATUS_LABELS,
@@ -153,10 +160,16 @@ __all__ = [
     "dossier_complete",
     "dossier_consult",
     "dossier_events",
+    "dossier_form_kinds",
     "dossier_form_pdf",
     "dossier_form_render",
+    "dossier_forms_ensure",
     "dossier_forward",
+    "commune_agency_code",
     "dossier_intake",
+    "dossier_intake_check",
+    "supplement_answer_due",
+    "upload_problem",
     "dossier_receive_supplement",
     "dossier_refuse",
     "dossier_reject",
@@ -178,6 +191,7 @@ __all__ = [
     "result_signed_for_code",
     "public_track",
     "result_find_by_sha256",
+    "result_signing_failure",
     "step_context",
     "step_deadline_view",
     "tracking_ledger",

@@ -40,6 +40,25 @@ def timeliness(*, at: dt.datetime, due: dt.datetime, cal: WorkingCalendar) -> st
     return "on_time"
 
 
+def dossier_outcome(
+    *,
+    at: dt.datetime,
+    appointment_at: dt.datetime | None,
+    supplement_count: int,
+    extended: bool,
+    cal: WorkingCalendar,
+) -> str:
+    """The dossier's outcome when its result is ready at `at` (DESIGN §6): late whenever a
+    second supplement request was made or an extension (form 04) issued, else the timeliness
+    against the appointment; "" without an appointment. The one rule: the dossier's outcome
+    and the return row of the control sheet (form 06) both come from it."""
+    if supplement_count > 1 or extended:
+        return "late"
+    if appointment_at is None:
+        return ""
+    return timeliness(at=at, due=appointment_at, cal=cal)
+
+
 def remaining_seconds(*, now: dt.datetime, due: dt.datetime, cal: WorkingCalendar) -> int:
     """Working seconds left until `due` (negative: working seconds overdue)."""
     if now <= due:

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import BaseModel
@@ -54,12 +55,17 @@ class Dossier(BaseModel):
     """Hồ sơ: one application for one procedure, kept under the version it was received by."""
 
     code = models.CharField(_("dossier code"), max_length=64, unique=True, null=True, blank=True)
-    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("reference")
+    )
     # Printed on the receipt (and in its QR code): with the code, it opens the public tracking
     # page. Not a password; it keeps strangers from browsing dossiers by guessing codes.
     lookup_pin = models.CharField(_("lookup PIN"), max_length=8, default=_new_pin)
     procedure_version = models.ForeignKey(
-        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+        "catalog.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("procedure version"),
     )
     procedure_code = models.CharField(_("procedure code"), max_length=40)
     procedure_name = models.CharField(_("procedure"), max_length=600)
@@ -78,7 +84,9 @@ class Dossier(BaseModel):
     channel = models.CharField(_("channel"), max_length=10, choices=CHANNEL_CHOICES)
     status = models.CharField(_("status"), max_length=24, choices=STATUS_CHOICES)
 
-    applicant_kind = models.CharField(max_length=12, choices=APPLICANT_KIND_CHOICES)
+    applicant_kind = models.CharField(
+        max_length=12, choices=APPLICANT_KIND_CHOICES, verbose_name=_("applicant kind")
+    )
     applicant_name = models.CharField(_("applicant"), max_length=255)
     id_number = models.CharField(_("personal ID number"), max_length=12, blank=True, db_index=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
@@ -94,6 +102,7 @@ class Dossier(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("applicant account"),
     )
 
     checklist = models.JSONField(_("documents received"), default=list, blank=True)
@@ -103,24 +112,34 @@ class Dossier(BaseModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     review_due_at = models.DateTimeField(_("review due at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    clock_started_at = models.DateTimeField(null=True, blank=True)
+    clock_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("clock started at")
+    )
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
-    original_appointment_at = models.DateTimeField(null=True, blank=True)
+    original_appointment_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("first appointment")
+    )
     # From when the dossier counts as near due (deadlines.dossier_near_due_from), stored with
     # every appointment so that the near-due lists are index lookups (ADR 0017).
-    near_due_at = models.DateTimeField(null=True, blank=True)
+    near_due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("near due from"))
     # When the deciding agency's leaders are reminded of the apology (form 04) if the dossier
     # will be late; emptied once reminded (deadlines.apology_remind_from; ADR 0017).
-    apology_remind_at = models.DateTimeField(null=True, blank=True)
+    apology_remind_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("apology reminder at")
+    )
     extended = models.BooleanField(_("extended (apology issued)"), default=False)
-    supplement_count = models.PositiveSmallIntegerField(default=0)
-    paused_at = models.DateTimeField(null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("supplements received")
+    )
+    paused_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paused at"))
     paused_seconds = models.PositiveIntegerField(_("paused working time (s)"), default=0)
     finished_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=8, choices=OUTCOME_CHOICES, blank=True)
-    result_approved = models.BooleanField(null=True, blank=True)
-    return_method = models.CharField(max_length=8, choices=RETURN_METHOD_CHOICES, blank=True)
+    result_approved = models.BooleanField(null=True, blank=True, verbose_name=_("result approved"))
+    return_method = models.CharField(
+        max_length=8, choices=RETURN_METHOD_CHOICES, blank=True, verbose_name=_("return method")
+    )
     # Online submissions: the values of the version's form fields (catalog form_fields), and
     # how the applicant asked to receive the result (post needs the address).
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
@@ -135,6 +154,7 @@ class Dossier(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -191,35 +211,53 @@ class Dossier(BaseModel):
 class DossierStep(models.Model):
     """One step of a dossier's process, or a consultation (a step with a parent)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=12)
-    title = models.CharField(max_length=255)
-    role = models.CharField(max_length=20)
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="steps", verbose_name=_("dossier")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
+    kind = models.CharField(max_length=12, verbose_name=_("kind"))
+    title = models.CharField(max_length=255, verbose_name=_("title"))
+    role = models.CharField(max_length=20, verbose_name=_("role"))
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("assignee"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="consultations"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name=_("main step"),
     )
-    status = models.CharField(max_length=10, choices=STEP_STATUS_CHOICES, default="pending")
-    budget_hours = models.DecimalField(max_digits=8, decimal_places=2)
-    started_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=STEP_STATUS_CHOICES, default="pending", verbose_name=_("status")
+    )
+    budget_hours = models.DecimalField(
+        max_digits=8, decimal_places=2, verbose_name=_("time allowed (working hours)")
+    )
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("due at"))
     # From when the step counts as near due (deadlines.step_near_due_from; ADR 0017).
-    near_due_at = models.DateTimeField(null=True, blank=True)
+    near_due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("near due from"))
     # The deadline sweep's last warning for this deadline: "" none, near_due, overdue.
-    warned = models.CharField(max_length=8, blank=True, default="")
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=8, choices=OUTCOME_CHOICES, blank=True)
-    note = models.TextField(blank=True)
+    warned = models.CharField(max_length=8, blank=True, default="", verbose_name=_("last warning"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    outcome = models.CharField(
+        max_length=8, choices=OUTCOME_CHOICES, blank=True, verbose_name=_("outcome")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
         ordering = ["dossier", "position", "id"]
         indexes = [
             models.Index(fields=["status", "agency", "role", "due_at"]),
@@ -255,63 +293,109 @@ class DossierStep(models.Model):
 class DossierEvent(models.Model):
     """Every transition and handover: who, when, from, to, which step, deadline status."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="events", verbose_name=_("dossier")
+    )
+    at = models.DateTimeField(db_index=True, verbose_name=_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("actor"),
     )
-    actor_name = models.CharField(max_length=255, blank=True)
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24)
+    actor_name = models.CharField(max_length=255, blank=True, verbose_name=_("actor name"))
+    action = models.CharField(max_length=32, verbose_name=_("action"))
+    from_status = models.CharField(max_length=24, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=24, verbose_name=_("to status"))
     step = models.ForeignKey(
-        DossierStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        DossierStep,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("step"),
     )
     from_agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from agency"),
     )
     to_agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to agency"),
     )
     to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("to person"),
     )
-    deadline_status = models.CharField(max_length=8, choices=OUTCOME_CHOICES, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    deadline_status = models.CharField(
+        max_length=8, choices=OUTCOME_CHOICES, blank=True, verbose_name=_("deadline status")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
         ordering = ["dossier", "at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.dossier} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        # The dossier and the time (dd/mm/yyyy, local): the admin's titles show it; the action
+        # is a stored code, shown by its label beside it.
+        at = timezone.localtime(self.at) if self.at else None
+        return f"{self.dossier}, {at:%d/%m/%Y %H:%M}" if at else str(self.dossier)
 
 
 class DossierDocument(BaseModel):
     """A file of a dossier. Never overwritten: a new row for a new version."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=20, choices=DOCUMENT_KIND_CHOICES)
-    name = models.CharField(max_length=255)
-    file = models.FileField(upload_to="dossiers/%Y/%m/")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    content_type = models.CharField(max_length=64)
-    checklist_position = models.PositiveIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier")
     )
-    signed = models.BooleanField(default=False)
+    kind = models.CharField(max_length=20, choices=DOCUMENT_KIND_CHOICES, verbose_name=_("kind"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    file = models.FileField(upload_to="dossiers/%Y/%m/", verbose_name=_("file"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    size = models.PositiveIntegerField(verbose_name=_("size (bytes)"))
+    content_type = models.CharField(max_length=64, verbose_name=_("file type"))
+    checklist_position = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("checklist position")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    signed = models.BooleanField(default=False, verbose_name=_("signed"))
     # A new version never overwrites a file: it points to the one it replaces.
     supersedes = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("replaces"),
     )
 
     class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
         ordering = ["dossier", "created_at", "id"]
         indexes = [models.Index(fields=["sha256"])]
 
@@ -322,11 +406,15 @@ class DossierDocument(BaseModel):
 class DossierCodeCounter(models.Model):
     """The last sequence number given by an agency on a day: codes without gaps."""
 
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    day = models.DateField(verbose_name=_("day"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
+        verbose_name = _("dossier code counter")
+        verbose_name_plural = _("dossier code counters")
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="counter_unique")]
 
     def __str__(self) -> str:
@@ -336,17 +424,31 @@ class DossierCodeCounter(models.Model):
 class Notice(models.Model):
     """An in-app warning for a person (near-due, overdue, escalation). One per step and kind."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notices")
-    step = models.ForeignKey(
-        DossierStep, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
     )
-    kind = models.CharField(max_length=16)  # near_due | overdue | escalated
-    message = models.TextField()
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="notices", verbose_name=_("dossier")
+    )
+    step = models.ForeignKey(
+        DossierStep,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("step"),
+    )
+    kind = models.CharField(max_length=16, verbose_name=_("kind"))  # near_due | overdue | escalated
+    message = models.TextField(verbose_name=_("message"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "step", "kind"], name="notice_once")]
 
@@ -361,23 +463,42 @@ class OnlineDraft(BaseModel):
     """A citizen's online submission being prepared (hồ sơ nháp). Submitting it creates one
     dossier, remembered in `dossier`: a second submit of the same draft returns that dossier."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
     procedure_version = models.ForeignKey(
-        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+        "catalog.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("procedure version"),
     )
     procedure_code = models.CharField(_("procedure code"), max_length=40)
     procedure_name = models.CharField(_("procedure"), max_length=600)
-    step = models.CharField(max_length=12, default="applicant")
-    applicant = models.JSONField(default=dict, blank=True)
-    form_data = models.JSONField(default=dict, blank=True)
-    delivery = models.CharField(max_length=8, choices=RETURN_METHOD_CHOICES, blank=True)
-    delivery_address = models.CharField(max_length=500, blank=True)
-    dossier = models.OneToOneField(
-        Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    step = models.CharField(max_length=12, default="applicant", verbose_name=_("step"))
+    applicant = models.JSONField(default=dict, blank=True, verbose_name=_("applicant"))
+    form_data = models.JSONField(default=dict, blank=True, verbose_name=_("form data"))
+    delivery = models.CharField(
+        max_length=8, choices=RETURN_METHOD_CHOICES, blank=True, verbose_name=_("result delivery")
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    delivery_address = models.CharField(
+        max_length=500, blank=True, verbose_name=_("postal address")
+    )
+    dossier = models.OneToOneField(
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dossier"),
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
 
     class Meta:
+        verbose_name = _("online draft")
+        verbose_name_plural = _("online drafts")
         ordering = ["-updated_at", "-id"]
         indexes = [models.Index(fields=["owner", "submitted_at"])]
 
@@ -388,15 +509,21 @@ class OnlineDraft(BaseModel):
 class DraftFile(BaseModel):
     """A file uploaded to a draft; copied to the dossier's documents when it is submitted."""
 
-    draft = models.ForeignKey(OnlineDraft, on_delete=models.CASCADE, related_name="files")
-    checklist_position = models.PositiveIntegerField(null=True, blank=True)
-    name = models.CharField(max_length=255)
-    file = models.FileField(upload_to="drafts/%Y/%m/")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    content_type = models.CharField(max_length=64)
+    draft = models.ForeignKey(
+        OnlineDraft, on_delete=models.CASCADE, related_name="files", verbose_name=_("draft")
+    )
+    checklist_position = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("checklist position")
+    )
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    file = models.FileField(upload_to="drafts/%Y/%m/", verbose_name=_("file"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    size = models.PositiveIntegerField(verbose_name=_("size (bytes)"))
+    content_type = models.CharField(max_length=64, verbose_name=_("file type"))
 
     class Meta:
+        verbose_name = _("draft file")
+        verbose_name_plural = _("draft files")
         ordering = ["draft", "checklist_position", "id"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import User, user_agency_ids, user_roles
 from motcua.accounts.data import Role
 from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.identifiers import dossier_code_normalize
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.workflow import Action, DossierStatus, action_allowed_in
 
@@ -55,15 +56,19 @@ def visible_dossiers(*, user: User) -> QuerySet[Dossier]:
 
 def access_dossier_for_officer(*, user: User, code: str) -> Dossier:
     """The dossier with this code (or #id for a dossier without code), if the user may see it;
-    NotFound otherwise (never tells whether it exists)."""
+    NotFound otherwise (never tells whether it exists).
+
+    The code is read as people type it (`core.identifiers.dossier_code_normalize`: case,
+    spaces, dashes), here once for every officer lookup: desk pages, REST operations, the
+    documents list and downloads."""
     qs = visible_dossiers(user=user).select_related(
         "procedure_version", "receiving_agency", "deciding_agency"
     )
-    dossier = (
-        qs.filter(pk=int(code[1:]))
-        if code.startswith("#") and code[1:].isdigit()
-        else qs.filter(code=code)
-    ).first()
+    if code.startswith("#"):
+        dossier = qs.filter(pk=int(code[1:])).first() if code[1:].isdigit() else None
+    else:
+        printed = dossier_code_normalize(code)
+        dossier = qs.filter(code=printed).first() if printed else None
     if dossier is None:
         raise NotFound(_("No dossier with this code is visible to you."), code="not_found")
     return dossier

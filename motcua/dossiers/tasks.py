@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
-from motcua.dossiers.services.paperwork import dossier_form_render, dossier_result_sign
+from motcua.dossiers.services.paperwork import (
+    ResultNotSigned,
+    dossier_form_render,
+    dossier_result_sign,
+    results_sign_again,
+)
 from motcua.dossiers.services.sweep import deadline_sweep
 
 
@@ -27,10 +34,34 @@ def render_form_task(dossier_id: int, kind: str) -> str:
     return dossier_form_render(dossier_id=dossier_id, kind=kind).sha256
 
 
-@shared_task(
-    name="dossiers.sign_result", autoretry_for=(OSError,), retry_backoff=True, max_retries=3
-)
-def sign_result_task(dossier_id: int, signer_id: int | None) -> str | None:
-    """Sign the dossier's result with the approving leader's key and the agency seal."""
-    doc = dossier_result_sign(dossier_id=dossier_id, signer_id=signer_id)
+#: Retries of a failed signature on a Celery worker (1, 2, 4 … minutes, at most an hour
+#: apart: about a day in all); after them, and in the embedded default (eager jobs, no
+#: worker to retry later), the periodic job dossiers.sign_pending tries again.
+SIGN_RETRIES = 30
+SIGN_RETRY_MAX_SECONDS = 3600
+
+
+def sign_retry_delay(retries: int) -> int:
+    """Seconds before retry number `retries` + 1: 60 s doubled each time, at most an hour."""
+    return int(min(60 * 2 ** min(retries, 16), SIGN_RETRY_MAX_SECONDS))
+
+
+@shared_task(name="dossiers.sign_result", bind=True, max_retries=SIGN_RETRIES)
+def sign_result_task(self: Any, dossier_id: int, signer_id: int | None) -> str | None:
+    """Sign the dossier's result with the approving leader's key and the agency seal. A
+    failure (already recorded and told to the leaders) is retried with backoff on a worker;
+    run eagerly it is left to the periodic dossiers.sign_pending (no request waits on it)."""
+    try:
+        doc = dossier_result_sign(dossier_id=dossier_id, signer_id=signer_id)
+    except (ResultNotSigned, OSError) as exc:
+        if self.request.is_eager:
+            return None
+        raise self.retry(exc=exc, countdown=sign_retry_delay(self.request.retries)) from exc
     return doc.sha256 if doc else None
+
+
+@shared_task(name="dossiers.sign_pending")
+def sign_pending_task() -> dict[str, int]:
+    """Periodic: sign again the results whose signature failed (key store or time-stamping
+    authority down); each failure was told to the leaders once."""
+    return results_sign_again()

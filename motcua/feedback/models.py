@@ -38,7 +38,9 @@ def _score(label: Any, *, required: bool = True) -> models.PositiveSmallIntegerF
 class Rating(models.Model):
     """Đánh giá sự hài lòng: the five SIPAS factors and a comment, anonymous."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
     agency = models.ForeignKey(
         "accounts.Agency",
         on_delete=models.PROTECT,

@@ -31,13 +31,18 @@ class Notification(models.Model):
     same channel, however often the event is announced or the job retried."""
 
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.CASCADE, related_name="notifications"
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("dossier"),
     )
-    event = models.ForeignKey("dossiers.DossierEvent", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        "dossiers.DossierEvent", on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
     kind = models.CharField(_("kind"), max_length=32)
-    channel = models.CharField(_("channel"), max_length=8, choices=CHANNEL_CHOICES)
+    channel = models.CharField(_("sent by"), max_length=8, choices=CHANNEL_CHOICES)
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
-    language = models.CharField(max_length=8, default="vi")
+    language = models.CharField(max_length=8, default="vi", verbose_name=_("language"))
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("message"))
     status = models.CharField(

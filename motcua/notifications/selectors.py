@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from motcua.accounts.api import User
+from motcua.core.identifiers import dossier_code_normalize
 from motcua.dossiers.api import Dossier, public_track
 from motcua.notifications.models import CHANNEL_PORTAL, Notification
 
@@ -40,7 +41,7 @@ def public_track_with_factor(*, code: str, factor: str) -> Any:
     Returns dossiers' PublicTrack, or None when nothing matches; the caller must rate-limit.
     (Belongs in dossiers.selectors.public_track; kept here until that module takes it.)"""
     factor = (factor or "").strip()
-    code = (code or "").strip()
+    code = dossier_code_normalize(code or "")  # as printed, whatever case and dashes were typed
     if not code or not factor:
         return None
     found = public_track(code=code, pin=factor)

@@ -17,7 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from motcua.accounts.api import User
 from motcua.core import clock, jobs
 from motcua.core.jobs import enqueue_on_commit
-from motcua.dossiers.api import Dossier, DossierEvent
+from motcua.core.links import public_url
+from motcua.dossiers.api import Dossier, DossierEvent, supplement_answer_due
 from motcua.integrations.sms import SmsError, send_sms
 from motcua.notifications import texts
 from motcua.notifications.models import (
@@ -75,12 +76,19 @@ def _tracking_url(dossier: Dossier) -> str:
     """The public tracking page of the dossier, without the PIN."""
     if not dossier.code:
         return ""
-    base = str(getattr(settings, "MOTCUA_PUBLIC_URL", "")).rstrip("/")
     try:
         path = reverse("portal:track_code", args=[dossier.code])
     except NoReverseMatch:  # pragma: no cover - portal not installed
         path = f"/tra-cuu-ho-so/{dossier.code}/"
-    return base + path
+    return public_url(path)
+
+
+def _tracking_page() -> str:
+    """The public tracking page (code and PIN typed there): the shorter link."""
+    try:
+        return public_url(reverse("portal:track"))
+    except NoReverseMatch:  # pragma: no cover - portal not installed
+        return public_url("/tra-cuu-ho-so/")
 
 
 def _parse(value: Any) -> dt.datetime | None:
@@ -109,11 +117,16 @@ def _context(event: DossierEvent, dossier: Dossier, kind: str) -> dict[str, Any]
         or _parse(data.get("appointment_at"))
         or dossier.appointment_at,
         "pin": dossier.lookup_pin if kind == "received" else "",
+        # By when to answer a supplement request (dossiers.api.supplement_answer_due).
+        "answer_by": supplement_answer_due(dossier=dossier, requested_at=event.at)
+        if kind == "supplement_requested"
+        else None,
         "items": [str(i) for i in items],
         "reason": event.note,
         "return_method": data.get("method", ""),
         "tracking_url": _tracking_url(dossier),
-        "portal_url": str(getattr(settings, "MOTCUA_PUBLIC_URL", "")).rstrip("/") + "/",
+        "tracking_page": _tracking_page(),
+        "portal_url": public_url("/"),
         "province": str(getattr(settings, "MOTCUA_PROVINCE_NAME", "")),
     }
 

@@ -59,8 +59,22 @@ def render_email(*, kind: str, context: dict[str, Any], language: str) -> tuple[
     return subject, _tidy(body)
 
 
+#: One SMS segment of unaccented (GSM 7-bit) text.
+SMS_MAX_CHARS = 160
+
+
 def render_sms(*, kind: str, context: dict[str, Any], language: str) -> str:
-    """One short SMS in the given language; unaccented unless MOTCUA_SMS_UNACCENTED is off."""
+    """One short SMS in the given language; unaccented unless MOTCUA_SMS_UNACCENTED is off.
+    When the dossier's tracking link makes it longer than one SMS (a long public address),
+    the link to the tracking page without the code is used instead (`tracking_page`)."""
+    text = _sms_text(kind, context, language)
+    shorter = context.get("tracking_page")
+    if len(text) > SMS_MAX_CHARS and shorter and context.get("tracking_url"):
+        text = _sms_text(kind, {**context, "tracking_url": shorter}, language)
+    return text
+
+
+def _sms_text(kind: str, context: dict[str, Any], language: str) -> str:
     with translation.override(language):
         rendered = render_to_string(f"notifications/{kind}.sms.txt", context)
     text = _ALL_SPACES.sub(" ", str(rendered)).strip()

@@ -16,7 +16,10 @@ from motcua.payments.selectors import (
     Reconciliation,
     StatusTotal,
     access_dossier_for_payer,
+    fee_line_read,
     fee_options,
+    fee_price,
+    fee_price_from_form,
     payment_get_by_ref,
     payment_key,
     payment_reconciliation,
@@ -70,14 +73,6 @@ def payment_sandbox_settle(*, payment: Payment, button: str = "pay") -> ConfirmR
     return payment_ipn(params=answer_params(request, button, gateway))
 
 
-def payer_unlock(*, code: str, pin: str) -> bool:
-    """Whether the code + lookup PIN printed on the receipt match (the caller rate-limits and
-    remembers the code in the session)."""
-    from motcua.dossiers.api import public_track
-
-    return public_track(code=code, pin=pin) is not None
-
-
 __all__ = [
     "STATUS_LABELS",
     "ConfirmResult",
@@ -91,9 +86,11 @@ __all__ = [
     "StatusTotal",
     "access_dossier_for_payer",
     "payment_key",
+    "fee_line_read",
     "fee_options",
+    "fee_price",
+    "fee_price_from_form",
     "gateway_get",
-    "payer_unlock",
     "payment_sandbox_settle",
     "payment_confirm_from_gateway",
     "payment_expire_stale",

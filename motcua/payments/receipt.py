@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 
 from motcua.documents.api import font_uris, qr_svg, render_html_pdf
 from motcua.dossiers.api import tracking_url
+from motcua.payments.data import FeeUnit
 from motcua.payments.models import Payment
 from motcua.payments.words import vnd_figures, vnd_in_words
 
@@ -50,10 +51,8 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
         "dossier_code": dossier.code,
         "dossier_reference": str(dossier.reference),
         "procedure": dossier.procedure_name,
-        "lines": [
-            {**line, "amount_text": vnd_figures(int(line["amount_vnd"]))}
-            for line in payment.fee_lines
-        ],
+        "lines": [_line(line, payment.copies) for line in payment.fee_lines],
+        "cap_text": _cap_text(payment),
         "amount_text": vnd_figures(payment.amount_vnd),
         "amount_words": vnd_in_words(payment.amount_vnd),
         "paid_at": f"{paid:%H} giờ {paid:%M} phút, ngày {paid:%d/%m/%Y}",
@@ -62,6 +61,30 @@ def receipt_context(payment: Payment) -> dict[str, Any]:
         "qr_uri": f"data:image/svg+xml;base64,{qr}" if qr else "",
         "tracking_url": url,
     }
+
+
+def _line(line: dict[str, Any], copies: int | None) -> dict[str, Any]:
+    """A paid fee line: its subtotal, and for a fee by quantity how it was computed
+    ("2.000 đồng × 2 trang × 3 bản"). Snapshots made before fees by quantity have no units."""
+    price = vnd_figures(int(line["amount_vnd"]))
+    detail = ""
+    if line.get("unit") == FeeUnit.PAGE:
+        detail = f"{price} đồng × {line.get('line_pages')} trang × {copies} bản"
+    elif line.get("unit") == FeeUnit.COPY:
+        detail = f"{price} đồng × {copies} bản"
+    subtotal = int(line.get("subtotal_vnd", line["amount_vnd"]))
+    return {**line, "detail": detail, "amount_text": vnd_figures(subtotal)}
+
+
+def _cap_text(payment: Payment) -> str:
+    """The cap per copy, when the page lines add up to more than was charged."""
+    subtotals = sum(int(line.get("subtotal_vnd", line["amount_vnd"])) for line in payment.fee_lines)
+    caps = [
+        int(line["cap_per_copy_vnd"]) for line in payment.fee_lines if line.get("cap_per_copy_vnd")
+    ]
+    if not caps or subtotals <= payment.amount_vnd:
+        return ""
+    return f"Áp dụng mức thu tối đa {vnd_figures(min(caps))} đồng/bản × {payment.copies} bản"
 
 
 def receipt_html(payment: Payment) -> str:

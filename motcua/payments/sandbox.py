@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.core import clock
 from motcua.core.access import public
+from motcua.core.links import public_url
 from motcua.payments.api import payment_ipn, vnd_figures
 from motcua.payments.gateways import (
     SUCCESS,
@@ -121,8 +122,7 @@ def answer_params(
 def deliver_ipn(params: Mapping[str, str]) -> dict[str, Any]:
     """Send the IPN the way MOTCUA_PAYMENT_SANDBOX_IPN says; returns the merchant's answer."""
     if getattr(settings, "MOTCUA_PAYMENT_SANDBOX_IPN", "inprocess") == "http":
-        base = str(settings.MOTCUA_PUBLIC_URL).rstrip("/")
-        url = f"{base}{reverse('portal:pay_ipn')}?{urllib.parse.urlencode(params)}"
+        url = f"{public_url(reverse('portal:pay_ipn'))}?{urllib.parse.urlencode(params)}"
         if not url.startswith(("http://", "https://")):
             raise ValueError(url)
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - checked above

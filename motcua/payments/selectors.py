@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 import uuid
 import zoneinfo
 from collections import defaultdict
@@ -13,13 +15,20 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
 
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, ValidationFailed
+from motcua.core.text import fold
 from motcua.dossiers.api import Dossier, DossierStatus
 from motcua.payments.data import (
+    MAX_COPIES,
+    MAX_PAGES,
     MISMATCH_OUTCOMES,
+    FeeAmount,
+    FeeCharge,
     FeeLine,
     FeeOptions,
+    FeeUnit,
     PaymentStatus,
 )
 from motcua.payments.models import Payment, PaymentCallback
@@ -35,6 +44,51 @@ TERMINAL_STATUSES = frozenset(
 )
 
 
+#: The unit a fee's amount is for, at the start of its "depends on" text (folded: no accents,
+#: punctuation as spaces): "đồng/trang" per page, "đồng/bản", "đồng/bản sao" per copy.
+_UNIT = re.compile(r"^dong (trang|ban sao|ban)\b")
+#: Page ranges in a per-page fee's name: "2 trang đầu", "từ trang thứ 3 (trở lên)".
+_FIRST_PAGES = re.compile(r"\b(\d+) trang dau\b")
+_FROM_PAGE = re.compile(r"\btu trang thu (\d+)\b")
+#: A cap per copy in the "depends on" text: "tối đa không quá 200.000 đồng/bản".
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_CAP = re.compile(r"\btoi da (?:khong qua )?([\d.]+) dong ban\b")
+
+
+def fee_line_read(
+    *, position: int, name: str, kind: str, amount_vnd: int, case: str = ""
+) -> FeeLine:
+    """A catalog fee as a priced line: its unit, its page range and its cap per copy, read
+    from the wording of the national catalog (the catalog has no fields for them): "đồng/trang"
+    is per page of the original and per copy, "đồng/bản" or "đồng/bản sao" per copy,
+    anything else a fixed amount. Page ranges come from the name ("2 trang đầu", "từ trang
+    thứ 3 trở lên"), a cap from "tối đa (không quá) N đồng/bản"."""
+    folded_case, folded_name = fold(case or ""), fold(name or "")
+    unit = FeeUnit.ONCE
+    first_page, last_page, cap = 1, None, None
+    match = _UNIT.match(folded_case)
+    if match:
+        unit = FeeUnit.PAGE if match.group(1) == "trang" else FeeUnit.COPY
+    if unit == FeeUnit.PAGE:
+        if m := _FIRST_PAGES.search(folded_name):
+            last_page = max(1, int(m.group(1)))
+        elif m := _FROM_PAGE.search(folded_name):
+            first_page = max(1, int(m.group(1)))
+        if m := _CAP.search(folded_case):
+            cap = int(m.group(1).replace(".", "")) or None
+    return FeeLine(
+        position=position,
+        name=name,
+        kind=kind,
+        amount_vnd=amount_vnd,
+        case=case,
+        unit=unit.value,
+        first_page=first_page,
+        last_page=last_page,
+        cap_per_copy_vnd=cap,
+    )
+
+
 def fee_options(*, dossier: Dossier) -> FeeOptions:
     """The fees of the dossier's procedure version, split into what can be paid online (known
     amount above zero) and the rest (free, or not in VND)."""
@@ -42,7 +96,7 @@ def fee_options(*, dossier: Dossier) -> FeeOptions:
     payable: list[FeeLine] = []
     other: list[FeeLine] = []
     for fee in version.fees.all().order_by("position"):
-        line = FeeLine(
+        line = fee_line_read(
             position=fee.position,
             name=fee.name,
             kind=fee.kind,
@@ -53,6 +107,93 @@ def fee_options(*, dossier: Dossier) -> FeeOptions:
     if not version.fees_known:
         payable = []
     return FeeOptions(fees_known=version.fees_known, payable=tuple(payable), other=tuple(other))
+
+
+def _quantity_problems(
+    charge: FeeCharge, pages: int | None, copies: int | None
+) -> dict[str, list[str]]:
+    """What is wrong with the quantities a fee needs (missing, or out of range), per field
+    ("pages", "copies"); quantities it does not need are not looked at."""
+    problems: dict[str, list[str]] = {}
+    if charge.needs_pages:
+        if pages is None:
+            problems["pages"] = [_("Enter the number of pages of the original document.")]
+        elif not 1 <= pages <= MAX_PAGES:
+            problems["pages"] = [
+                _("The number of pages must be from 1 to %(max)s.") % {"max": MAX_PAGES}
+            ]
+    if charge.needs_copies:
+        if copies is None:
+            problems["copies"] = [_("Enter the number of copies.")]
+        elif not 1 <= copies <= MAX_COPIES:
+            problems["copies"] = [
+                _("The number of copies must be from 1 to %(max)s.") % {"max": MAX_COPIES}
+            ]
+    return problems
+
+
+def _chosen(options: FeeOptions, choice: int | None) -> FeeCharge:
+    if options.nothing_to_pay:
+        raise ValidationFailed(_("There is no fee to pay online for this dossier."))
+    charge = options.charge(choice)
+    if charge is None:
+        raise ValidationFailed(
+            _("Choose the case that applies to you."),
+            field_errors={"choice": [_("Choose the case that applies to you.")]},
+        )
+    return charge
+
+
+def fee_price(
+    *, options: FeeOptions, choice: int | None, pages: int | None, copies: int | None
+) -> FeeAmount:
+    """The amount of the chosen fee (`choice`: its position, when there are alternatives) for
+    this many pages of the original and copies, when it depends on them. ValidationFailed
+    (fields "choice", "pages", "copies") when nothing can be paid, no valid choice was made or
+    a quantity the fee needs is missing or out of range."""
+    charge = _chosen(options, choice)
+    pages = pages if charge.needs_pages else None
+    copies = copies if charge.needs_copies else None
+    problems = _quantity_problems(charge, pages, copies)
+    if problems:
+        raise ValidationFailed(_("Check the number of pages and copies."), field_errors=problems)
+    return charge.amount(pages=pages, copies=copies)
+
+
+def fee_price_from_form(*, options: FeeOptions, choice: str, pages: str, copies: str) -> FeeAmount:
+    """`fee_price` for what was typed on the fee page: every problem at once (the choice, a
+    number that is not a whole number, a missing or out-of-range quantity)."""
+    errors: dict[str, list[str]] = {}
+
+    def number(name: str, raw: str, example: str) -> int | None:
+        text = "".join(unicodedata.normalize("NFKC", raw or "").split())
+        if not text:
+            return None
+        if not _WHOLE.fullmatch(text):
+            errors[name] = [
+                _("Enter a whole number, for example %(example)s.") % {"example": example}
+            ]
+            return None
+        return int(text) if len(text) <= 9 else 10**9  # out of range either way
+
+    n_pages = number("pages", pages, "3")
+    n_copies = number("copies", copies, "2")
+    typed_choice = (choice or "").strip()[:9]
+    position = int(typed_choice) if _WHOLE.fullmatch(typed_choice) else None
+    try:
+        charge = _chosen(options, position)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, field_errors={**errors, **exc.field_errors}) from exc
+    errors = {
+        name: messages
+        for name, messages in errors.items()
+        if (name == "pages" and charge.needs_pages) or (name == "copies" and charge.needs_copies)
+    }
+    for name, messages in _quantity_problems(charge, n_pages, n_copies).items():
+        errors.setdefault(name, messages)
+    if errors:
+        raise ValidationFailed(_("Check the number of pages and copies."), field_errors=errors)
+    return fee_price(options=options, choice=position, pages=n_pages, copies=n_copies)
 
 
 @dataclass(frozen=True)
@@ -68,14 +209,15 @@ class DossierPaymentStatus:
 def payment_status_for_dossier(dossier: Dossier) -> DossierPaymentStatus:
     """Due amount, whether the dossier is paid, and its payments (newest first).
 
-    The due amount is the fee when there is one line, the smallest of the alternatives when the
-    payer has to choose (shown as "from"), 0 when paid or when there is nothing to pay."""
+    The due amount is the fee when there is one, the smallest of the alternatives when the
+    payer has to choose (shown as "from"), for one page and one copy when the fee depends on
+    them, 0 when paid or when there is nothing to pay."""
     payments = list(Payment.objects.filter(dossier=dossier).order_by("-created_at", "-id"))
     paid_payment = next((p for p in payments if p.status == PaymentStatus.PAID), None)
     options = fee_options(dossier=dossier)
     due = 0
     if paid_payment is None and not options.nothing_to_pay:
-        due = min(line.amount_vnd for line in options.payable)
+        due = min(charge.minimum_vnd for charge in options.charges)
     return DossierPaymentStatus(
         due_vnd=due,
         paid=paid_payment is not None,

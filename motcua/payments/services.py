@@ -17,19 +17,24 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 from motcua.core.audit import audit_record
-from motcua.core.errors import Conflict, ValidationFailed
+from motcua.core.errors import Conflict
 from motcua.dossiers.api import Dossier
 from motcua.payments.data import (
     CallbackKind,
     CallbackOutcome,
     ConfirmResult,
-    FeeLine,
+    FeeAmount,
     GatewayResult,
     PaymentStatus,
 )
 from motcua.payments.gateways import PaymentGateway, gateway_get
-from motcua.payments.models import Payment, PaymentCallback
-from motcua.payments.selectors import TERMINAL_STATUSES, fee_options, payment_key
+from motcua.payments.models import Payment, PaymentCallback, submitted_on
+from motcua.payments.selectors import (
+    TERMINAL_STATUSES,
+    fee_options,
+    fee_price,
+    payment_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +58,18 @@ class PaymentStart:
     reused: bool
 
 
-def _lines_json(lines: list[FeeLine]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(line) for line in lines]
+def _lines_json(priced: FeeAmount) -> list[dict[str, Any]]:
+    """The snapshot of the fee lines paid for: each line as the catalog had it (with its unit,
+    page range and cap), the units charged and the subtotal before any cap."""
+    return [
+        {
+            **dataclasses.asdict(c.line),
+            "units": c.units,
+            "line_pages": c.pages,
+            "subtotal_vnd": c.subtotal_vnd,
+        }
+        for c in priced.lines
+    ]
 
 
 @transaction.atomic
@@ -63,6 +78,8 @@ def payment_start(
     dossier: Dossier,
     payer: Any | None,
     choice: int | None = None,
+    pages: int | None = None,
+    copies: int | None = None,
     return_url: str,
     ipn_url: str = "",
     ip_addr: str = "127.0.0.1",
@@ -72,11 +89,13 @@ def payment_start(
     """Start paying the fee of a dossier: a Payment in status `initiated` (expires after
     MOTCUA_PAYMENT_EXPIRE_MINUTES) and the signed gateway URL to send the payer to.
 
-    `choice` is the position of the fee line when the version lists alternatives. Refuses
-    (Conflict) a dossier already paid or whose life is over (refused, returned, withdrawn,
-    stopped); refuses (ValidationFailed) when there is nothing to pay or no valid choice.
-    A still-valid initiated payment for the same fee is reused, not duplicated; one for another
-    fee is cancelled. Locks the dossier row so two starts for one dossier are serialised."""
+    `choice` is the position of the fee when the version lists alternatives; `pages` (of the
+    original) and `copies` are asked for a fee per page or per copy (and ignored for a fixed
+    fee). Refuses (Conflict) a dossier already paid or whose life is over (refused, returned,
+    withdrawn, stopped); refuses (ValidationFailed) when there is nothing to pay, no valid
+    choice, or quantities missing or out of range. A still-valid initiated payment for the
+    same fee and quantities is reused, not duplicated; one for another is cancelled. Locks the
+    dossier row so two starts for one dossier are serialised."""
     dossier = (
         Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
     )
@@ -84,20 +103,12 @@ def payment_start(
         raise Conflict(_("This dossier is closed: its fee can no longer be paid online."))
     if Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).exists():
         raise Conflict(_("The fee of this dossier has already been paid."), code="already_paid")
-    options = fee_options(dossier=dossier)
-    if options.nothing_to_pay:
-        raise ValidationFailed(_("There is no fee to pay online for this dossier."))
-    if options.must_choose:
-        chosen = [line for line in options.payable if line.position == choice]
-        if not chosen:
-            raise ValidationFailed(
-                _("Choose the case that applies to you."),
-                field_errors={"choice": [_("Choose the case that applies to you.")]},
-            )
-    else:
-        chosen = list(options.payable)
-    amount = sum(line.amount_vnd for line in chosen)
-    lines = _lines_json(chosen)
+    priced = fee_price(
+        options=fee_options(dossier=dossier), choice=choice, pages=pages, copies=copies
+    )
+    pages, copies = priced.pages, priced.copies
+    amount = priced.total_vnd
+    lines = _lines_json(priced)
     gateway = gateway or gateway_get()
     now = clock.now()
 
@@ -107,7 +118,12 @@ def payment_start(
     ):
         if old.expires_at <= now + REUSE_MARGIN:
             _close(old, PaymentStatus.EXPIRED, now=now, actor=None, reason="replaced")
-        elif reused is None and old.amount_vnd == amount and old.fee_lines == lines:
+        elif (
+            reused is None
+            and old.amount_vnd == amount
+            and old.fee_lines == lines
+            and (old.pages, old.copies) == (pages, copies)
+        ):
             reused = old
         else:
             _close(old, PaymentStatus.CANCELLED, now=now, actor=payer, reason="another fee")
@@ -120,6 +136,8 @@ def payment_start(
             order_ref=uuid.uuid4().hex[:30],
             amount_vnd=amount,
             fee_lines=lines,
+            pages=pages,
+            copies=copies,
             gateway=gateway.name,
             payer=payer if getattr(payer, "is_authenticated", False) else None,
             payer_name=dossier.applicant_name,
@@ -133,7 +151,13 @@ def payment_start(
             actor=payer if getattr(payer, "is_authenticated", False) else None,
             action="payment.start",
             obj=payment,
-            data={"dossier": dossier.code, "amount_vnd": amount, "gateway": gateway.name},
+            data={
+                "dossier": dossier.code,
+                "amount_vnd": amount,
+                "pages": pages,
+                "copies": copies,
+                "gateway": gateway.name,
+            },
         )
     url = gateway.build_payment_url(payment, return_url, ipn_url, ip_addr=ip_addr, locale=locale)
     return PaymentStart(payment=payment, redirect_url=url, reused=reused is not None)
@@ -193,6 +217,8 @@ def _answer(
         dossier_code=payment.dossier.code if payment else None,
         paid=paid,
         dossier_key=payment_key(payment.dossier) if payment else None,
+        procedure_name=payment.dossier.procedure_name if payment else "",
+        submitted_on=submitted_on(payment.dossier) if payment else None,
     )
 
 

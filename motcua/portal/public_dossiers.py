@@ -1,12 +1,19 @@
 """Public pages about dossiers: tracking by code + PIN (or the phone's last digits), the desk's
 kiosk, and signature verification. No login; nothing personal is shown; lookups are
-rate-limited per address (and, for tracking, per dossier code)."""
+rate-limited per address (and, for tracking, per address and code, and per code: see
+`factor_check`). Codes are read as people type them (core.identifiers.dossier_code_normalize)."""
 
 from __future__ import annotations
 
+import enum
 import hashlib
+import logging
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,12 +21,16 @@ from django.utils.translation import gettext_lazy
 
 from motcua.core import ratelimit
 from motcua.core.access import public
+from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
+from motcua.core.identifiers import dossier_code_normalize
 from motcua.documents.api import trust_roots_from_settings, verify_pdf
 from motcua.dossiers.api import (
     STATUS_LABELS,
+    Dossier,
     DossierStatus,
     kiosk_status,
+    public_track,
     result_find_by_sha256,
     result_signed_for_code,
 )
@@ -60,52 +71,163 @@ ACTION_TEXT = {
 }
 LOOKUPS_PER_WINDOW = 20
 WINDOW_SECONDS = 600
-#: Wrong second factors accepted for one dossier code per day, from all addresses together
-#: (the phone's last digits are only 10,000 possibilities).
+#: Wrong second factors for one dossier code per day, from all addresses together. Once they
+#: are used, the phone's last digits (only 10,000 possibilities) no longer open the dossier
+#: until the day is over; the PIN printed on the receipt still does, so guessing cannot lock
+#: the owner out (docs/adr/0023-public-lookups-typed-codes-and-guessing.md).
 FAILURES_PER_CODE = 20
+#: Wrong second factors from one address for one dossier code per day: after them that address
+#: is refused for that code (whatever it types); other addresses are not.
+FAILURES_PER_ADDRESS_CODE = 5
 CODE_WINDOW_SECONDS = 24 * 3600
 #: Session key: the codes this visitor proved (code + PIN or phone digits) on the tracking
-#: page; the rating and payment pages accept them as proof of holding the receipt.
+#: page; the rating page accepts them as proof of holding the receipt.
 TRACKED_SESSION_KEY = "tracked_dossiers"
+#: Session key: the codes this visitor proved with the PIN (tracking or the fee page's unlock):
+#: the fee page, which shows the applicant's name, opens only for these (not for the phone
+#: digits, which a neighbour may know).
+PIN_SESSION_KEY = "pin_proven_dossiers"
 TRACKED_MAX = 20
+
+security_log = logging.getLogger("motcua.security")
 
 
 def _client(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def _too_many(request: HttpRequest, bucket: str) -> bool:
+def too_many_lookups(request: HttpRequest, bucket: str) -> bool:
+    """Count a public lookup from this address in `bucket` (track, kiosk, rate); True when it
+    is beyond LOOKUPS_PER_WINDOW in WINDOW_SECONDS."""
     key = f"rl:{bucket}:{_client(request)}"
     return ratelimit.hit(key=key, limit=LOOKUPS_PER_WINDOW, window_seconds=WINDOW_SECONDS)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _code_key(code: str) -> str:
-    return "rl:track-code:" + hashlib.sha256(code.encode()).hexdigest()[:32]
+    return "rl:track-code:" + _digest(code)
 
 
-def code_try(code: str) -> bool:
-    """Count a try of a second factor for this code before checking it (so tries made at the
-    same time cannot all pass); True when FAILURES_PER_CODE failures already used the day.
-    Shared by every page that checks a code's PIN (tracking, the fee page's unlock).
-    A try that succeeds is taken back with `code_succeeded`: only failures stay counted."""
-    return ratelimit.hit(
-        key=_code_key(code), limit=FAILURES_PER_CODE, window_seconds=CODE_WINDOW_SECONDS
+def _pair_key(code: str, address: str) -> str:
+    return "rl:track-pair:" + _digest(f"{address}|{code}")
+
+
+def typed_factor(raw: str) -> str:
+    """A PIN or phone digits as typed: full-width digits made ASCII (NFKC), spaces dropped;
+    "" when something else than ASCII remains (it cannot match)."""
+    text = "".join(unicodedata.normalize("NFKC", raw or "").split())[:12]
+    return text if text.isascii() else ""
+
+
+def _looks_like_phone_digits(factor: str) -> bool:
+    digits = int(getattr(settings, "MOTCUA_TRACK_PHONE_DIGITS", 4))
+    return digits > 0 and len(factor) == digits and factor.isdigit()
+
+
+class FactorOutcome(enum.Enum):
+    PIN = "pin"  # the PIN printed on the receipt matched
+    PHONE = "phone"  # the phone's last digits matched
+    WRONG = "wrong"  # nothing matched (the try stays counted)
+    ADDRESS_BLOCKED = "address_blocked"  # this address used its wrong tries for this code
+    PHONE_CLOSED = "phone_closed"  # phone digits typed, but the code's budget is used
+
+
+@dataclass(frozen=True)
+class FactorCheck:
+    outcome: FactorOutcome
+    track: Any = None  # dossiers' PublicTrack when the factor matched
+
+
+def factor_check(request: HttpRequest, code: str, factor: str, *, phone: bool) -> FactorCheck:
+    """Check a second factor for a (normalised) dossier code, for tracking (`phone`: the PIN or
+    the phone's last digits) and the fee page's unlock (the PIN only).
+
+    Each try is counted before it is checked (ADR 0016), under the address + code and under
+    the code: a try that matches is taken back from both, so only wrong ones stay. An address
+    with FAILURES_PER_ADDRESS_CODE wrong tries for the code is refused for it. When the code
+    has FAILURES_PER_CODE wrong tries from all addresses, phone digits are refused (without
+    being checked) but the PIN is still checked: guessing cannot lock the owner out. The try
+    that uses the code's budget up is logged as a security event and audited on the dossier
+    (`_alert_guessing`)."""
+    address = _client(request)
+    pair_key, code_key = _pair_key(code, address), _code_key(code)
+    if ratelimit.hit(
+        key=pair_key, limit=FAILURES_PER_ADDRESS_CODE, window_seconds=CODE_WINDOW_SECONDS
+    ):
+        return FactorCheck(FactorOutcome.ADDRESS_BLOCKED)
+    code_used_up = ratelimit.hit(
+        key=code_key, limit=FAILURES_PER_CODE, window_seconds=CODE_WINDOW_SECONDS
     )
+    if code_used_up and phone and _looks_like_phone_digits(factor):
+        # Not checked, so it tells nothing and costs the owner nothing: taken back.
+        ratelimit.release(key=pair_key)
+        ratelimit.release(key=code_key)
+        return FactorCheck(FactorOutcome.PHONE_CLOSED)
+    track = public_track(code=code, pin=factor)
+    outcome = FactorOutcome.PIN
+    if track is None and phone and not code_used_up:
+        track = public_track_with_factor(code=code, factor=factor)
+        outcome = FactorOutcome.PHONE
+    if track is not None:
+        ratelimit.release(key=pair_key)
+        ratelimit.release(key=code_key)
+        return FactorCheck(outcome, track)
+    if not code_used_up and ratelimit.attempts(key=code_key) == FAILURES_PER_CODE:
+        _alert_guessing(code, address)
+    return FactorCheck(FactorOutcome.WRONG)
 
 
-def code_succeeded(code: str) -> None:
-    ratelimit.release(key=_code_key(code))
+def _alert_guessing(code: str, address: str) -> None:
+    """The code's daily budget of wrong factors was just used: someone is guessing. A WARNING
+    on the `motcua.security` logger (for the operators' monitoring) and, when the dossier
+    exists, an audit entry on it (actor: system) for the agency's records."""
+    security_log.warning(
+        "tracking: %d wrong second factors for dossier code %s in %d h, the last from %s; "
+        "until the window ends only the PIN opens it",
+        FAILURES_PER_CODE,
+        code,
+        CODE_WINDOW_SECONDS // 3600,
+        address,
+    )
+    dossier = Dossier.objects.filter(code=code).only("pk").first()
+    if dossier is not None:
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="tracking.guessing",
+                obj=dossier,
+                data={
+                    "failures": FAILURES_PER_CODE,
+                    "window_hours": CODE_WINDOW_SECONDS // 3600,
+                    "last_address": address,
+                },
+            )
 
 
 def tracked_codes(request: HttpRequest) -> list[str]:
     """The dossier codes this visitor proved on the tracking page in this session."""
-    codes = request.session.get(TRACKED_SESSION_KEY) or []
+    return _session_codes(request, TRACKED_SESSION_KEY)
+
+
+def pin_proven_codes(request: HttpRequest) -> list[str]:
+    """The dossier codes this visitor proved with the PIN in this session."""
+    return _session_codes(request, PIN_SESSION_KEY)
+
+
+def _session_codes(request: HttpRequest, key: str) -> list[str]:
+    codes = request.session.get(key) or []
     return [str(c) for c in codes if isinstance(c, str)]
 
 
-def _remember(request: HttpRequest, code: str) -> None:
-    codes = [c for c in tracked_codes(request) if c != code] + [code]
-    request.session[TRACKED_SESSION_KEY] = codes[-TRACKED_MAX:]
+def remember_proven(request: HttpRequest, code: str, *, by_pin: bool) -> None:
+    """Remember in the session that this visitor proved the code (and whether with the PIN)."""
+    keys = [TRACKED_SESSION_KEY, PIN_SESSION_KEY] if by_pin else [TRACKED_SESSION_KEY]
+    for key in keys:
+        codes = [c for c in _session_codes(request, key) if c != code] + [code]
+        request.session[key] = codes[-TRACKED_MAX:]
 
 
 def _timeline(events: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
@@ -124,24 +246,34 @@ def _timeline(events: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
 def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Tracking without signing in: the dossier code and a second factor, the PIN printed on
     the receipt (the QR code carries both) or the last 4 digits of the applicant's phone.
-    Rate-limited per address and per code. A success is remembered in the session so the
-    visitor may rate the handling (and pay fees) for that dossier."""
-    code = (code or request.GET.get("ma") or "").strip()[:64]
-    pin = (request.GET.get("pin") or "").strip()[:12]
-    context: dict[str, Any] = {"code": code, "pin": pin}
+    The code is read as people type it (`dossier_code_normalize`). Rate-limited per address,
+    per address and code, and per code (`factor_check`). A success is remembered in the
+    session so the visitor may rate the handling (and, proved with the PIN, pay fees) for that
+    dossier."""
+    typed = (code or request.GET.get("ma") or "").strip()[:64]
+    code = dossier_code_normalize(typed)
+    pin = typed_factor(request.GET.get("pin") or "")
+    context: dict[str, Any] = {"code": code or typed, "pin": pin}
     status = 200
-    if code or pin:
-        if _too_many(request, "track"):
+    if typed or pin:
+        if too_many_lookups(request, "track"):
             context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
             return render(request, "portal/track.html", context, status=429)
-        if code and code_try(code):
+        check = factor_check(request, code, pin, phone=True) if code and pin else None
+        if check is not None and check.outcome is FactorOutcome.ADDRESS_BLOCKED:
             context["error"] = _(
-                "Too many wrong attempts for this dossier code. Try again tomorrow, or ask the "
-                "one-stop desk."
+                "Too many wrong attempts for this dossier code from your connection. Try again "
+                "tomorrow, or ask the one-stop desk."
             )
             return render(request, "portal/track.html", context, status=429)
-        result = public_track_with_factor(code=code, factor=pin) if code and pin else None
-        if result is None:
+        if check is not None and check.outcome is FactorOutcome.PHONE_CLOSED:
+            context["error"] = _(
+                "Too many wrong attempts were made for this dossier code today: until tomorrow "
+                "it opens only with the PIN printed on your receipt."
+            )
+            context["error_field"] = "pin"
+            return render(request, "portal/track.html", context, status=429)
+        if check is None or check.track is None:
             context["error"] = _(
                 "No dossier matches this code and PIN (or phone digits). Check both on your "
                 "receipt."
@@ -149,8 +281,8 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
             context["error_field"] = "pin" if code else "ma"
             status = 404
         else:
-            code_succeeded(code)
-            _remember(request, result.code)
+            result = check.track
+            remember_proven(request, result.code, by_pin=check.outcome is FactorOutcome.PIN)
             context["track"] = result
             context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]
             context["timeline"] = _timeline(list(result.timeline))
@@ -173,14 +305,15 @@ def _fee_state(request: HttpRequest, code: str) -> str:
 def kiosk(request: HttpRequest) -> HttpResponse:
     """The desk's kiosk: a barcode scanner types the code; the status shows in large type.
     Only the status and the appointment date are shown."""
-    code = (request.GET.get("ma") or "").strip()
-    context: dict[str, Any] = {"code": code}
+    typed = (request.GET.get("ma") or "").strip()[:64]
+    code = dossier_code_normalize(typed)
+    context: dict[str, Any] = {"code": code or typed}
     status = 200
-    if code:
-        if _too_many(request, "kiosk"):
+    if typed:
+        if too_many_lookups(request, "kiosk"):
             context["error"] = _("Too many lookups. Wait ten minutes.")
             return render(request, "portal/kiosk.html", context, status=429)
-        dossier = kiosk_status(code=code)
+        dossier = kiosk_status(code=code) if code else None
         if dossier is None:
             context["error"] = _("No dossier has this code.")
             status = 404

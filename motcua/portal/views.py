@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"fields": fields[:12], "total": total, "field_count": len(fields)},
+        {"fields": fields, "total": total, "field_count": len(fields)},
     )
 
 
@@ -133,12 +132,3 @@ login = public(
     )
 )
 logout = public(auth_views.LogoutView.as_view())
-
-
-@public
-def admin_login(request: HttpRequest) -> HttpResponse:
-    """The admin's own sign-in form is not used: it has no throttle against password guessing.
-    Staff sign in on the portal's form (throttled, core.ratelimit) and come back."""
-    from django.contrib.auth.views import redirect_to_login
-
-    return redirect_to_login(request.GET.get("next") or "/admin/", reverse("portal:login"))

@@ -7,6 +7,7 @@ redirect, errors beside the fields with what the person typed kept."""
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -47,10 +49,13 @@ from motcua.accounts.api import (
     password_reset_users,
     password_reset_with_code,
     signed_in,
+    user_landing,
     verification_code_send,
 )
+from motcua.accounts.data import Landing
 from motcua.core.access import public
 from motcua.core.errors import ApplicationError
+from motcua.core.links import public_url
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 OIDC_SESSION_KEY = "motcua_oidc"
@@ -261,8 +266,71 @@ class IdentifierLoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+CAME_FROM_SESSION_KEY = "motcua_login_came_from"
+#: Pages a citizen is never sent back to after signing in (account pages, sign-out).
+NOT_CAME_FROM = ("/dang-nhap/", "/dang-xuat/", "/dang-ky/", "/quen-mat-khau/", "/dat-lai-mat-khau/")
+
+
+def landing_url(user: Any) -> str:
+    """The page a signed-in user starts on: the worklist, the desk overview, the admin site or
+    the citizen's own dossiers (accounts.api.user_landing decides by role)."""
+    landing = user_landing(user=user)
+    if landing is Landing.WORKLIST:
+        return reverse("desk:worklist")
+    if landing is Landing.OVERVIEW:
+        return reverse("desk:overview")
+    if landing is Landing.ADMIN:
+        return reverse("admin:index")
+    return reverse("portal:my_dossiers")
+
+
+def _came_from(request: HttpRequest) -> str:
+    """The same-site page that linked to the sign-in page (its Referer), or "" when it was
+    another site, an account page, or nothing."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(referer)
+    if parts.netloc and parts.netloc != request.get_host():
+        return ""
+    path = parts.path or "/"
+    # The home page says nothing about what the citizen wanted: their dossiers do better.
+    if path == "/" or path.startswith(NOT_CAME_FROM) or path.startswith("/admin/"):
+        return ""
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def after_sign_in_url(request: HttpRequest, user: Any, explicit_next: str = "") -> str:
+    """Where to go after signing in: an explicit safe `next` wins; else officers go to their
+    desk page by role; a citizen goes back to the page that sent them to sign in (kept in the
+    session by the sign-in page), else to their dossiers."""
+    if explicit_next:
+        return explicit_next
+    came_from = request.session.pop(CAME_FROM_SESSION_KEY, "")
+    landing = user_landing(user=user)
+    if landing is Landing.MY_DOSSIERS and came_from:
+        return str(came_from)
+    return landing_url(user)
+
+
 class CitizenLoginView(auth_views.LoginView):
+    """The one sign-in form, for citizens, officers and staff alike (throttled)."""
+
     authentication_form = IdentifierLoginForm
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and not request.GET.get(self.redirect_field_name):
+            came_from = _came_from(request)
+            if came_from:
+                request.session[CAME_FROM_SESSION_KEY] = came_from
+            else:
+                request.session.pop(CAME_FROM_SESSION_KEY, None)
+        return super().get(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        return after_sign_in_url(self.request, self.request.user, self.get_redirect_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -272,10 +340,36 @@ class CitizenLoginView(auth_views.LoginView):
 
 
 class EmailResetForm(PasswordResetForm):
-    """Django's reset form, sending only to users allowed a reset link (verified emails)."""
+    """Django's reset form, sending only to users allowed a reset link (verified emails). The
+    link in the e-mail is built from MOTCUA_PUBLIC_URL (`reset_url`), never from the Host
+    header of the request that asked for it."""
 
     def get_users(self, email: str) -> Any:
         return iter(password_reset_users(email=email))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        context["reset_url"] = public_url(
+            reverse(
+                "portal:password_reset_confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
+            )
+        )
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email,
+            html_email_template_name,
+        )
 
 
 class PhoneResetRequestForm(AccessibleForm):
@@ -333,6 +427,27 @@ def _pending_channels(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 # --- views ------------------------------------------------------------------------------------
+
+
+@public
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """/admin/login/. The admin's own sign-in form is not used: it has no throttle against
+    password guessing, so staff sign in on the portal's form (throttled, core.ratelimit) and
+    come back. Someone signed in who may not use the admin site (not staff) gets a page that
+    says so, with a link to their own start page — never the sign-in page again, which would
+    send them back here (a redirect loop)."""
+    user: Any = request.user
+    if user.is_authenticated and not (user.is_active and user.is_staff):
+        return render(
+            request,
+            "portal/account/admin_forbidden.html",
+            {
+                "home_url": landing_url(user),
+                "landing": user_landing(user=user).value,
+            },
+            status=403,
+        )
+    return redirect_to_login(request.GET.get("next") or "/admin/", reverse("portal:login"))
 
 
 @public
@@ -587,7 +702,9 @@ def phone_reset(request: HttpRequest) -> HttpResponse:
 
 
 def _oidc_redirect_uri(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("portal:oidc_callback"))
+    """The callback address registered with the e-ID provider: from MOTCUA_PUBLIC_URL, the same
+    whatever Host header the request came with."""
+    return public_url(reverse("portal:oidc_callback"))
 
 
 @public

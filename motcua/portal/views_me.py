@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import ApplicationError, ValidationFailed
+from motcua.core.links import public_url
 from motcua.dossiers import api as dossiers_api
 from motcua.feedback.api import rating_open_for_code
 from motcua.payments.api import payment_key, payment_status_for_dossier
@@ -75,7 +76,11 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
                 for d in drafts
             ],
             "dossiers": [
-                {"d": d, "status": dossiers_api.STATUS_LABELS[dossiers_api.DossierStatus(d.status)]}
+                {
+                    "d": d,
+                    "status": dossiers_api.STATUS_LABELS[dossiers_api.DossierStatus(d.status)],
+                    "answer_by": dossiers_api.supplement_answer_due(dossier=d),
+                }
                 for d in dossiers
             ],
         },
@@ -96,6 +101,7 @@ def _dossier_context(request: HttpRequest, dossier: Any) -> dict[str, Any]:
         "d": dossier,
         "status_label": dossiers_api.STATUS_LABELS[dossiers_api.DossierStatus(dossier.status)],
         "status_text": STATUS_TEXT.get(dossier.status, ""),
+        "answer_by": dossiers_api.supplement_answer_due(dossier=dossier),
         "timeline": [
             {"at": e.at, "text": ACTION_TEXT.get(e.action, e.action), "note": e.note}
             for e in events
@@ -106,7 +112,9 @@ def _dossier_context(request: HttpRequest, dossier: Any) -> dict[str, Any]:
         "delivery_label": DELIVERY_LABELS.get(dossier.result_delivery, ""),
         "checklist": [row for row in dossier.checklist or [] if isinstance(row, dict)],
         "result": result,
-        "verify_url": reverse("portal:verify_code", args=[code]) if result and code else None,
+        "verify_url": public_url(reverse("portal:verify_code", args=[code]))
+        if result and code
+        else None,
         # Linked only when there is something to do there: a fee to pay (or a paid one's
         # receipt) — from the moment of submitting, before the desk gives the dossier a code
         # — and a rating once the result is ready and not rated yet.

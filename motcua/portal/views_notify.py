@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import User, signed_in
 from motcua.core.access import public
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from motcua.core.identifiers import dossier_code_normalize
 from motcua.feedback.api import FACTORS, rating_scale, rating_state, rating_submit
 from motcua.notifications.api import notifications_for_citizen, notifications_mark_read
-from motcua.portal.public_dossiers import tracked_codes
+from motcua.portal.public_dossiers import too_many_lookups, tracked_codes
 
 PAGE_SIZE = 20
 
@@ -59,19 +60,35 @@ def _factor_rows(values: dict[str, str], errors: dict[str, list[str]]) -> list[d
 def rate_dossier(request: HttpRequest, code: str) -> HttpResponse:
     """Đánh giá sự hài lòng: the applicant (signed in, or proved the code + PIN on the tracking
     page in this session) rates the handling once its result is ready. Anonymous: officers
-    only ever see aggregates."""
+    only ever see aggregates.
+
+    The code is read as typed (a GET with another spelling is sent to the printed one). A
+    code that does not exist and one this visitor may not rate get the same answer (403),
+    and the page is rate-limited per address like tracking, so it cannot be used to find
+    which codes exist."""
+    normalized = dossier_code_normalize(code)
+    if normalized and normalized != code and request.method == "GET":
+        return redirect("portal:rate_dossier", code=normalized)
+    refused_context: dict[str, Any] = {
+        "track_url": reverse("portal:track_code", args=[normalized])
+        if normalized
+        else reverse("portal:track")
+    }
+    if too_many_lookups(request, "rate"):
+        refused_context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
+        return render(request, "portal/rating/not_allowed.html", refused_context, status=429)
     user = _user(request)
     proven = tracked_codes(request)
     try:
-        state = rating_state(dossier_code=code, user=user, proven_codes=proven)
-    except NotFound as exc:
-        raise Http404(_("No dossier has this code.")) from exc
+        state = rating_state(dossier_code=normalized, user=user, proven_codes=proven)
+    except NotFound:
+        state = None
+    if state is None or not state.allowed:
+        return render(request, "portal/rating/not_allowed.html", refused_context, status=403)
     context: dict[str, Any] = {
         "state": state,
         "track_url": reverse("portal:track_code", args=[state.code]),
     }
-    if not state.allowed:
-        return render(request, "portal/rating/not_allowed.html", context, status=403)
     if state.rated:
         return render(request, "portal/rating/already_rated.html", context)
     if not state.ready:

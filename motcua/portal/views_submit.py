@@ -181,7 +181,11 @@ def _form_fields(
                 maxlength=spec.get("max_length"),
                 help=spec.get("help") or "",
                 input_type="date" if spec.get("type") == "date" else "text",
-                inputmode="decimal" if spec.get("type") == "number" else "",
+                inputmode=(
+                    ("numeric" if spec.get("integer") else "decimal")
+                    if spec.get("type") == "number"
+                    else ""
+                ),
             )
         )
     return rows
@@ -249,6 +253,12 @@ def _context(
     }
     if step == "applicant":
         vals = values if values is not None else draft.applicant or {}
+        if values is None and not vals.get("agency"):
+            # Preselect the agency of the applicant's commune (procedures of every commune).
+            vals = {
+                **vals,
+                "agency": dossiers_api.commune_agency_code(version, vals.get("commune_code")),
+            }
         ctx["a"] = _applicant_fields(version, vals, errors)
         ctx["a_values"] = vals
         order = ["applicant." + k for k in dossiers_api.APPLICANT_FIELD_ORDER]
@@ -310,10 +320,11 @@ def _review(draft: Any, errors: Mapping[str, list[str]]) -> dict[str, Any]:
                     "step": step,
                 }
             )
-    agency = next((x for x in version.agencies.all() if x.code == a.get("agency")), None)
     return {
         "applicant": a,
-        "agency": agency,
+        "date_of_birth": _date_text(a.get("date_of_birth", "")),
+        "agency": _deciding_agency(version, a),
+        "fees": _fees(version),
         "form_rows": form_data_display(fields=version.form_fields or [], values=draft.form_data)
         if version.form_fields
         else [],
@@ -322,6 +333,32 @@ def _review(draft: Any, errors: Mapping[str, list[str]]) -> dict[str, Any]:
         "problems": where,
         "links": {name: _step_url(draft.pk, name) for _s, name, _l in STEPS},
     }
+
+
+def _date_text(value: str) -> str:
+    """A date as people read it (dd/mm/yyyy), whatever form it was kept in."""
+    from motcua.catalog.api import parse_date
+
+    day = parse_date(value) if value else None
+    return day.strftime("%d/%m/%Y") if day else value
+
+
+def _deciding_agency(version: Any, applicant: Mapping[str, str]) -> Any:
+    """The agency that will decide: the one chosen, the procedure's only one, or (a draft
+    saved before the choice was required) the agency of the applicant's commune."""
+    agencies = list(version.agencies.all())
+    if len(agencies) == 1:
+        return agencies[0]
+    code = applicant.get("agency") or dossiers_api.commune_agency_code(
+        version, applicant.get("commune_code")
+    )
+    return next((x for x in agencies if x.code == code), None)
+
+
+def _fees(version: Any) -> dict[str, Any]:
+    """The procedure's fees as the review step shows them: published or not, and each line
+    (name, amount in VND or the case it depends on)."""
+    return {"known": bool(version.fees_known), "lines": list(version.fees.all())}
 
 
 # --- views -----------------------------------------------------------------------------------

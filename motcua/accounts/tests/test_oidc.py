@@ -10,6 +10,7 @@ import pytest
 
 from motcua.accounts.api import applicant_prefill, citizen_is_verified
 from motcua.accounts.models import CitizenProfile, User
+from motcua.core.links import public_url
 
 START = "/dang-nhap/vneid/"
 
@@ -35,7 +36,7 @@ def _round_trip(client, provider, start: str = START):
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize).query))
     assert query["code_challenge_method"] == "S256"
     assert query["state"] and query["nonce"] and query["code_challenge"]
-    assert query["redirect_uri"] == "http://testserver/dang-nhap/vneid/callback/"
+    assert query["redirect_uri"] == public_url("/dang-nhap/vneid/callback/")
     back = urllib.parse.urlsplit(_provider_answer(provider, authorize))
     assert back.path == "/dang-nhap/vneid/callback/"
     return client.get(f"{back.path}?{back.query}")

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from motcua.accounts.api import commune_name as accounts_commune_name
 from motcua.desk import presenters, queries
+from motcua.desk.forms import anchor_id
 from motcua.dossiers.api import Dossier
 
 register = template.Library()
@@ -83,6 +84,4 @@ def widget(field: BoundField, **attrs: Any) -> SafeString:
 @register.filter
 def anchor(field: BoundField) -> str:
     """The id an error-summary link should point to (the first radio of a group)."""
-    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
-        return f"{field.auto_id}_0"
-    return str(field.auto_id)
+    return anchor_id(field)

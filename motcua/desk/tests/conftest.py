@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from conftest import pdf_bytes
 from motcua.accounts.api import role_grant
 from motcua.accounts.data import Role
 from motcua.core import clock
@@ -16,7 +17,8 @@ from motcua.dossiers.tests.conftest import ALL_DOCS, ORG, PERSON, VN, act, at, r
 
 __all__ = ["ALL_DOCS", "ORG", "PERSON", "VN", "act", "at", "receive", "world"]
 
-PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+#: A readable PDF (a result that cannot be parsed is refused, issue 17).
+PDF_BYTES = pdf_bytes("KET QUA")
 PDF = UploadedFile(name="ket-qua.pdf", content=PDF_BYTES)
 MONDAY = at(2026, 3, 2, 9, 0)
 

@@ -22,6 +22,7 @@ from motcua.dossiers.api import (
     deadline_view,
     dossier_act,
     dossier_events,
+    result_signing_failure,
     step_context,
     step_deadline_view,
 )
@@ -138,6 +139,8 @@ def _page(
             "outcome_labels": presenters.OUTCOME_LABELS,
             "version": dossier.procedure_version,
             "fee": _fee_summary(dossier),
+            # Why the result waiting for its digital signature could not be signed (issue 17).
+            "signing_problem": result_signing_failure(dossier=dossier),
         },
         status=status,
     )

@@ -1,8 +1,16 @@
 """Intake at the desk: choose the procedure, then one form with the applicant, the checklist,
-the files and three decisions (accept, ask for completion, refuse)."""
+the files and three decisions (accept, ask for completion, refuse).
+
+Every problem shows at once, beside its field: the form's own parsing (dates, numbers) and
+the service's rules (`dossier_intake_check`: ID numbers, phone, e-mail, the checklist, what
+the decision needs) in one pass. Scans chosen once stay attached while the officer corrects
+the form: they are held server-side under a random form token (`desk.holding`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,14 +18,16 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.api import ProcedureVersion, procedure_get_current, procedure_search
 from motcua.core.errors import ApplicationError
-from motcua.dossiers.api import dossier_intake
+from motcua.dossiers.api import dossier_intake, dossier_intake_check
+from motcua.dossiers.data import UploadedFile
 
-from .. import presenters, queries
-from ..forms import IntakeForm, ProcedureChoiceForm, apply_domain_errors
+from .. import holding, presenters, queries
+from ..forms import IntakeForm, ProcedureChoiceForm, merge_domain_errors
 from ..permissions import desk_officers
 from .common import officer, render_desk
 
 PROCEDURE_PARAM = "thu-tuc"
+MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1  # one byte more than allowed, so "too large" is seen
 
 
 def _choose(request: HttpRequest, unknown: str = "") -> HttpResponse:
@@ -45,6 +55,7 @@ def _show(
     form: IntakeForm,
     version: ProcedureVersion,
     *,
+    token: str,
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -58,9 +69,19 @@ def _show(
             "problem": problem,
             "param": PROCEDURE_PARAM,
             "action_url": f"{reverse('desk:intake')}?{PROCEDURE_PARAM}={version.procedure.code}",
+            "form_token": token,
+            "held": holding.held_files(user_id=officer(request).pk, token=token),
         },
         status=status,
     )
+
+
+def _new_uploads(request: HttpRequest) -> list[UploadedFile]:
+    return [
+        UploadedFile(name=f.name or "tep", content=f.read(MAX_UPLOAD_READ))
+        for f in request.FILES.getlist("uploads")
+        if f
+    ]
 
 
 @desk_officers
@@ -73,22 +94,49 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _choose(request, unknown=code)
     user = officer(request)
     desks = queries.desk_agencies(user)
+    holding.sweep_expired()
     if request.method != "POST":
-        return _show(request, IntakeForm(version=version, desks=desks), version)
-    form = IntakeForm(request.POST, request.FILES, version=version, desks=desks)
-    if not form.is_valid():
+        token = holding.new_token()
+        form = IntakeForm(version=version, desks=desks, initial={"form_token": token})
+        return _show(request, form, version, token=token)
+
+    # The scans: those held from earlier round trips (minus those ticked for removal), then
+    # the ones chosen now — checked and held before anything else is validated.
+    token = holding.valid_token(request.POST.get("form_token")) or holding.new_token()
+    post = request.POST.copy()
+    post["form_token"] = token
+    holding.remove(user_id=user.pk, token=token, file_ids=request.POST.getlist("remove_held"))
+    _kept, file_problems = holding.hold(user_id=user.pk, token=token, uploads=_new_uploads(request))
+    form = IntakeForm(post, version=version, desks=desks)
+    parsed = form.is_valid()
+    kwargs: dict[str, Any] = form.service_kwargs()
+    kwargs["files"] = holding.read_all(user_id=user.pk, token=token)
+    for problem in file_problems:
+        form.add_error("uploads", problem)
+    if not parsed or file_problems:
+        try:
+            problems = dossier_intake_check(actor=user, **kwargs)
+        except ApplicationError as exc:  # not a desk officer at that desk: said once, on top
+            return _show(request, form, version, token=token, problem=exc.message, status=403)
+        merge_domain_errors(form, problems, form.field_map)
         return _show(
             request,
             form,
             version,
+            token=token,
             problem=_("The dossier was not received: check the fields."),
             status=400,
         )
     try:
-        dossier = dossier_intake(actor=user, **form.service_kwargs())
+        dossier = dossier_intake(actor=user, **kwargs)
     except ApplicationError as exc:
-        apply_domain_errors(form, exc, form.field_map)
-        return _show(request, form, version, problem=exc.message, status=exc.status_code)
+        merge_domain_errors(form, exc.field_errors, form.field_map)
+        if not form.errors:
+            form.add_error(None, exc.message)
+        return _show(
+            request, form, version, token=token, problem=exc.message, status=exc.status_code
+        )
+    transaction.on_commit(lambda: holding.release(user_id=user.pk, token=token))
     ref = queries.dossier_ref(dossier)
     if dossier.status == "completion_requested":
         return redirect("desk:completion_notice", ref)

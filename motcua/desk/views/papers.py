@@ -7,8 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 
-from motcua.dossiers.api import Dossier, dossier_events
+from motcua.core.links import public_url
+from motcua.documents.api import qr_svg, svg_data_uri
+from motcua.dossiers.api import Dossier, dossier_events, tracking_url
 
 from .. import presenters
 from ..permissions import viewers
@@ -52,6 +55,9 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
             "appointment_words": presenters.long_datetime(
                 dossier.original_appointment_at or dossier.appointment_at
             ),
+            # The same QR code and PIN as the PDF (form 01): the applicant's way to follow it.
+            "qr_uri": svg_data_uri(qr_svg(tracking_url(dossier))),
+            "tracking_page": public_url(reverse("portal:track")),
         },
     )
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from motcua.core.identifiers import dossier_code_query
 from motcua.dossiers.api import STATUS_LABELS, deadline_view, dossier_search
 
 from .. import presenters, queries
@@ -26,9 +27,9 @@ def search(request: HttpRequest) -> HttpResponse:
         c = form.cleaned_data
         searched = bool(c["q"] or c["status"] or c["overdue"])
         overdue = {"1": True, "0": False}.get(c["overdue"] or "")
-        qs = dossier_search(
-            user=officer(request), q=c["q"], status=c["status"] or None, overdue=overdue
-        )
+        # A code typed as people do (h11.01.01–260302 0001) is searched as printed.
+        q = dossier_code_query(c["q"]) or c["q"]
+        qs = dossier_search(user=officer(request), q=q, status=c["status"] or None, overdue=overdue)
         paginator = Paginator(qs, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("trang"))
         rows = []

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
+from motcua.accounts.api import user_has_any_role
 from motcua.calendar.api import working_calendar_get
 from motcua.core import clock
 from motcua.dossiers.api import (
@@ -21,7 +23,7 @@ from motcua.dossiers.api import (
 
 from .. import presenters, queries
 from ..forms import WorklistFilterForm
-from ..permissions import workers
+from ..permissions import WORKER_ROLES, viewers
 from .common import officer, render_desk
 
 # The desk shows the first rows of the worklist, overdue first (see worklist_page).
@@ -60,9 +62,13 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     return dict(saved) if isinstance(saved, dict) else dict.fromkeys(FILTER_KEYS, "")
 
 
-@workers
+@viewers
 def worklist(request: HttpRequest) -> HttpResponse:
+    """/desk/: the worklist of people who work on dossiers; supervisors and admins (who have
+    none) are sent to the desk overview, so the header's "Desk" link works for every role."""
     user = officer(request)
+    if not user_has_any_role(user=user, roles=set(WORKER_ROLES)):
+        return redirect("desk:overview")
     form = WorklistFilterForm(_filters(request))
     chosen = form.cleaned_data if form.is_valid() else {"han": "", "giao": ""}
     cal = working_calendar_get()

@@ -3,10 +3,14 @@ appointment), request completion (form 02, no clock), refuse (form 03)."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -51,6 +55,7 @@ from motcua.dossiers.workflow import (
 )
 
 S = DossierStatus
+F = TypeVar("F", bound=Callable[..., Any])
 ONLINE_REVIEW_HOURS = 8  # accept or send back an online submission within 8 working hours
 CHANNELS = ("desk", "postal", "online")
 
@@ -131,7 +136,7 @@ def _resolve_receiving(actor: User | None, code: str | None, version: ProcedureV
     if actor is None:
         raise ValidationFailed(
             _("Say which desk receives the dossier."),
-            field_errors={"receiving_agency": [_("Required.")]},
+            field_errors={"receiving_agency": [_("Choose the desk that receives the dossier.")]},
         )
     desks = _desk_agencies(actor)
     if not desks:
@@ -139,7 +144,7 @@ def _resolve_receiving(actor: User | None, code: str | None, version: ProcedureV
     if len(desks) > 1:
         raise ValidationFailed(
             _("You work at several desks: say which one receives it."),
-            field_errors={"receiving_agency": [_("Required.")]},
+            field_errors={"receiving_agency": [_("Choose the desk that receives the dossier.")]},
         )
     return desks[0]
 
@@ -168,29 +173,106 @@ def _resolve_deciding(
             return match[0]
     raise ValidationFailed(
         _("Several agencies handle this procedure: choose the one that decides."),
-        field_errors={"deciding_agency": [_("Required.")]},
+        field_errors={"deciding_agency": [_("Choose the agency that decides.")]},
     )
+
+
+#: Files written by the service running now (see `_cleans_files_on_error`), so they can be
+#: deleted when it fails after writing them: its rows roll back, its files must go too.
+_written: contextvars.ContextVar[list[tuple[Any, str]] | None] = contextvars.ContextVar(
+    "dossier_files_written", default=None
+)
+
+
+def _delete_files(written: Sequence[tuple[Any, str]]) -> None:
+    for storage, name in written:
+        with contextlib.suppress(OSError):  # already gone
+            storage.delete(name)
+
+
+def _cleans_files_on_error(service: F) -> F:
+    """Wrap a service (outside its transaction): when it raises, the files it stored are
+    deleted — its rows were rolled back, so nothing would point to them."""
+
+    @functools.wraps(service)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        outer = _written.get()
+        journal: list[tuple[Any, str]] = outer if outer is not None else []
+        start = len(journal)
+        token = _written.set(journal)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            # Only what this call wrote: an enclosing service cleans up its own on failure.
+            _delete_files(journal[start:])
+            del journal[start:]
+            raise
+        finally:
+            _written.reset(token)
+
+    return cast(F, wrapper)
 
 
 def _store_files(
     dossier: Dossier, files: Sequence[UploadedFile], kind: str, actor: User | None
 ) -> None:
-    for f in files:
-        digest = hashlib.sha256(f.content).hexdigest()
-        content_type = sniff_content_type(f.content[:16]) or ""
-        name = sanitize_filename(f.name, content_type)
-        doc = DossierDocument(
-            dossier=dossier,
-            kind=kind,
-            name=name,
-            sha256=digest,
-            size=len(f.content),
-            content_type=content_type,
-            checklist_position=f.checklist_position,
-            uploaded_by=actor,
-        )
-        doc.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(f.content), save=False)
-        doc.save()
+    """Store the files and their rows. Checklist positions are checked against the dossier's
+    version first (nothing is written for a wrong one); a failure while storing deletes the
+    files this call wrote."""
+    errors = (
+        _positions_errors(dossier.procedure_version, files)
+        if any(f.checklist_position is not None for f in files)
+        else {}
+    )
+    if errors:
+        message = next(iter(errors.values()))[0]
+        raise ValidationFailed(message, field_errors=errors)
+    written: list[tuple[Any, str]] = []
+    try:
+        for f in files:
+            digest = hashlib.sha256(f.content).hexdigest()
+            content_type = sniff_content_type(f.content[:16]) or ""
+            name = sanitize_filename(f.name, content_type)
+            doc = DossierDocument(
+                dossier=dossier,
+                kind=kind,
+                name=name,
+                sha256=digest,
+                size=len(f.content),
+                content_type=content_type,
+                checklist_position=f.checklist_position,
+                uploaded_by=actor,
+            )
+            doc.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(f.content), save=False)
+            written.append((doc.file.storage, doc.file.name))
+            journal = _written.get()
+            if journal is not None:
+                journal.append(written[-1])
+            doc.save()
+    except BaseException:
+        _delete_files(written)
+        raise
+
+
+def _positions_errors(
+    version: ProcedureVersion, files: Sequence[UploadedFile]
+) -> dict[str, list[str]]:
+    """A file that names a checklist position must name a document of the version."""
+    if all(f.checklist_position is None for f in files):
+        return {}  # nothing to check (and no query: results, supplements, most desk scans)
+    known = {doc.position for doc in version.documents.all()}
+    errors: dict[str, list[str]] = {}
+    for i, f in enumerate(files, start=1):
+        position = f.checklist_position
+        if position is not None and position not in known:
+            errors.setdefault(f"documents[{i}]", []).append(
+                _(
+                    "The file “%(name)s” is for document number %(n)s, which the procedure's "
+                    "checklist does not have."
+                )
+                % {"name": sanitize_filename(f.name), "n": position}
+            )
+    return errors
 
 
 def _files_errors(files: Sequence[UploadedFile]) -> dict[str, list[str]]:
@@ -203,22 +285,45 @@ def _files_errors(files: Sequence[UploadedFile]) -> dict[str, list[str]]:
     return errors
 
 
-def _checklist_rows(
+MAX_PAPER_COUNT = 99  # originals or copies of one document handed in
+
+
+def _checklist_check(
     version: ProcedureVersion, checklist: Sequence[ChecklistItem]
-) -> tuple[list[dict[str, object]], list[str]]:
-    """The version's checklist as ticked, and the names of mandatory documents not received."""
+) -> tuple[list[dict[str, object]], list[str], dict[str, list[str]]]:
+    """The version's checklist as ticked, the names of mandatory documents not received, and
+    the problems: positions the version does not have, counts outside 0–99 (named by the
+    document, under `documents.<position>.originals` / `.copies`)."""
     ticked = {c.position: c for c in checklist}
-    known = {doc.position for doc in version.documents.all()}
+    documents = list(version.documents.all())
+    known = {doc.position for doc in documents}
+    errors: dict[str, list[str]] = {}
     unknown = sorted(set(ticked) - known)
     if unknown:
-        message = _("The procedure's checklist has no document number %(n)s.") % {
-            "n": ", ".join(str(p) for p in unknown)
-        }
-        raise ValidationFailed(message, field_errors={"documents": [message]})
+        errors["documents"] = [
+            _("The procedure's checklist has no document number %(n)s.")
+            % {"n": ", ".join(str(p) for p in unknown)}
+        ]
     rows: list[dict[str, object]] = []
     missing: list[str] = []
-    for doc in version.documents.all():
+    for doc in documents:
         item = ticked.get(doc.position)
+        for count, value, message in (
+            (
+                "originals",
+                item.originals if item else 0,
+                _("“%(name)s”: the number of originals is a whole number from 0 to %(max)d."),
+            ),
+            (
+                "copies",
+                item.copies if item else 0,
+                _("“%(name)s”: the number of copies is a whole number from 0 to %(max)d."),
+            ),
+        ):
+            if not 0 <= value <= MAX_PAPER_COUNT:
+                errors.setdefault(f"documents.{doc.position}.{count}", []).append(
+                    message % {"name": doc.name, "max": MAX_PAPER_COUNT}
+                )
         received = bool(item and item.received)
         rows.append(
             {
@@ -233,6 +338,17 @@ def _checklist_rows(
         )
         if not received and doc.requirement == "mandatory":
             missing.append(doc.name)
+    return rows, missing, errors
+
+
+def _checklist_rows(
+    version: ProcedureVersion, checklist: Sequence[ChecklistItem]
+) -> tuple[list[dict[str, object]], list[str]]:
+    """The version's checklist as ticked, and the names of mandatory documents not received;
+    ValidationFailed for a position the version does not have or a count out of range."""
+    rows, missing, errors = _checklist_check(version, checklist)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], field_errors=errors)
     return rows, missing
 
 
@@ -318,6 +434,115 @@ def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | No
     _start_steps(dossier, actor=actor, cal=cal)
 
 
+@dataclass
+class _IntakeCheck:
+    """What validating an intake found: every problem by field, and what the writes need."""
+
+    errors: dict[str, list[str]]
+    version: ProcedureVersion | None = None
+    rows: list[dict[str, object]] = field(default_factory=list)
+    all_missing: list[str] = field(default_factory=list)
+    deciding: Agency | None = None
+    #: The decision's own problem, said first when it is the only one.
+    headline: str = ""
+
+
+def _intake_problems(
+    *,
+    procedure_code: str,
+    channel: str,
+    applicant: ApplicantData,
+    decision: str,
+    checklist: Sequence[ChecklistItem],
+    files: Sequence[UploadedFile],
+    missing: Sequence[str],
+    note: str,
+    deciding_agency_code: str | None,
+) -> _IntakeCheck:
+    """Every problem of an intake in one pass (the applicant, the files, the checklist, what
+    the decision needs, the deciding agency), so a form can show them all at once. Reads
+    only; the receiving desk is checked by the caller."""
+    errors: dict[str, list[str]] = {}
+
+    def merge(more: Mapping[str, list[str]]) -> None:
+        for key, messages in more.items():
+            errors.setdefault(key, []).extend(messages)
+
+    version = procedure_get_current(code=procedure_code)
+    if version is None:
+        errors["procedure"] = [_("No published procedure has this code.")]
+    if channel not in CHANNELS:
+        errors["channel"] = [_("The channel is desk, postal or online.")]
+    if decision not in ("accept", "request_completion", "refuse"):
+        errors["decision"] = [_("The decision is accept, request_completion or refuse.")]
+    merge(_validate_applicant(applicant))
+    merge(_files_errors(files))
+    check = _IntakeCheck(errors=errors, version=version)
+    if version is None:
+        return check
+    if channel == "online" and version.online_level not in ("full", "partial"):
+        errors.setdefault("channel", []).append(_("This procedure is not offered online."))
+    merge(_positions_errors(version, files))
+    rows, missing_mandatory, checklist_errors = _checklist_check(version, checklist)
+    merge(checklist_errors)
+    check.rows = rows
+    check.all_missing = missing_mandatory + [nfc(m).strip() for m in missing if m.strip()]
+    if decision == "accept" and missing_mandatory:
+        errors.setdefault("documents", []).append(
+            _("Missing: %(names)s") % {"names": "; ".join(missing_mandatory)}
+        )
+        check.headline = _("Mandatory documents are missing: request completion instead.")
+    if decision == "request_completion" and not check.all_missing:
+        errors.setdefault("missing", []).append(_("List what is missing."))
+        check.headline = _("List what is missing.")
+    if decision == "refuse" and not note.strip():
+        errors.setdefault("note", []).append(_("Give the reason for refusing."))
+        check.headline = _("Give the reason for refusing.")
+    try:
+        check.deciding = _resolve_deciding(version, deciding_agency_code, applicant.commune_code)
+    except ValidationFailed as exc:
+        merge(exc.field_errors)
+    return check
+
+
+def dossier_intake_check(
+    *,
+    actor: User | None,
+    procedure_code: str,
+    channel: str,
+    applicant: ApplicantData,
+    decision: str,
+    checklist: Sequence[ChecklistItem] = (),
+    files: Sequence[UploadedFile] = (),
+    missing: Sequence[str] = (),
+    note: str = "",
+    receiving_agency_code: str | None = None,
+    deciding_agency_code: str | None = None,
+) -> dict[str, list[str]]:
+    """Every problem `dossier_intake` would refuse these values for, by field, without writing
+    anything: a form whose own parsing failed shows the service's problems too, all at once.
+    Raises PermissionDenied as `dossier_intake` does (not a desk officer, another desk)."""
+    check = _intake_problems(
+        procedure_code=procedure_code,
+        channel=channel,
+        applicant=applicant,
+        decision=decision,
+        checklist=checklist,
+        files=files,
+        missing=missing,
+        note=note,
+        deciding_agency_code=deciding_agency_code,
+    )
+    if check.version is not None:
+        try:
+            _resolve_receiving(actor, receiving_agency_code, check.version)
+        except ValidationFailed as exc:
+            for key, messages in exc.field_errors.items():
+                check.errors.setdefault(key, []).extend(messages)
+    return check.errors
+
+
+@_cleans_files_on_error
 @transaction.atomic
 def dossier_intake(
     *,
@@ -339,45 +564,34 @@ def dossier_intake(
     from the calendar and the version's regulated time, the first step started.
     request_completion: form 02 lists every missing document (the mandatory ones not ticked
     plus `missing`); no code, no clock. refuse: form 03 with the reason in `note`.
-    Everything is validated first; on any error nothing is stored."""
-    errors: dict[str, list[str]] = {}
-    version = procedure_get_current(code=procedure_code)
-    if version is None:
-        errors["procedure"] = [_("No published procedure has this code.")]
-    if channel not in CHANNELS:
-        errors["channel"] = [_("The channel is desk, postal or online.")]
-    if decision not in ("accept", "request_completion", "refuse"):
-        errors["decision"] = [_("The decision is accept, request_completion or refuse.")]
-    errors.update(_validate_applicant(applicant))
-    errors.update(_files_errors(files))
-    if (
-        version is not None
-        and channel == "online"
-        and version.online_level not in ("full", "partial")
-    ):
-        errors.setdefault("channel", []).append(_("This procedure is not offered online."))
-    if errors or version is None:
+    Everything is validated first and every problem reported at once (ValidationFailed with
+    all field errors); on any error nothing is stored — no row and no file (files are written
+    last, and deleted again if the transaction fails after them)."""
+    check = _intake_problems(
+        procedure_code=procedure_code,
+        channel=channel,
+        applicant=applicant,
+        decision=decision,
+        checklist=checklist,
+        files=files,
+        missing=missing,
+        note=note,
+        deciding_agency_code=deciding_agency_code,
+    )
+    if check.errors or check.version is None or check.deciding is None:
+        only_the_decision = check.headline and len(check.errors) == 1
         raise ValidationFailed(
-            _("The dossier was not received: check the fields."), field_errors=errors
+            check.headline
+            if only_the_decision
+            else _("The dossier was not received: check the fields."),
+            field_errors=check.errors,
         )
-    rows, missing_mandatory = _checklist_rows(version, checklist)
-    all_missing = missing_mandatory + [nfc(m).strip() for m in missing if m.strip()]
-    if decision == "accept" and missing_mandatory:
-        raise ValidationFailed(
-            _("Mandatory documents are missing: request completion instead."),
-            field_errors={
-                "documents": [_("Missing: %(names)s") % {"names": "; ".join(missing_mandatory)}]
-            },
-        )
-    if decision == "request_completion" and not all_missing:
-        raise ValidationFailed(
-            _("List what is missing."), field_errors={"missing": [_("List what is missing.")]}
-        )
-    if decision == "refuse" and not note.strip():
-        raise ValidationFailed(
-            _("Give the reason for refusing."),
-            field_errors={"note": [_("Give the reason for refusing.")]},
-        )
+    version, deciding, rows, all_missing = (
+        check.version,
+        check.deciding,
+        check.rows,
+        check.all_missing,
+    )
     now = clock.now()
     cal = deadlines.calendar() if decision == "accept" else None
     taken = None
@@ -390,7 +604,6 @@ def dossier_intake(
             user=actor, agency_code=receiving_agency_code, day=now.astimezone(cal.tz).date()
         )
     receiving, code = taken or (_resolve_receiving(actor, receiving_agency_code, version), "")
-    deciding = _resolve_deciding(version, deciding_agency_code, applicant.commune_code)
     status = {
         "accept": S.RECEIVED,
         "request_completion": S.COMPLETION_REQUESTED,
@@ -443,6 +656,7 @@ def dossier_intake(
     return dossier
 
 
+@_cleans_files_on_error
 @transaction.atomic
 def dossier_submit_online(
     *,
@@ -478,6 +692,8 @@ def dossier_submit_online(
         errors["delivery"] = [_("Choose how you want to receive the result.")]
     elif delivery == "post" and not delivery_address:
         errors["delivery_address"] = [_("Enter the address where the post should bring it.")]
+    if version is not None:
+        errors.update(_positions_errors(version, files))
     if errors or version is None:
         raise ValidationFailed(
             _("The dossier was not submitted: check the fields."), field_errors=errors

@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from motcua.dossiers.services import processing
 from motcua.dossiers.services.events import dossier_event_record
 from motcua.dossiers.services.intake import (
     ONLINE_REVIEW_HOURS,
+    _cleans_files_on_error,
     _files_errors,
     _store_files,
     _validate_applicant,
@@ -157,24 +159,29 @@ def _applicant_errors(version: ProcedureVersion, raw: Mapping[str, str]) -> dict
             else _("Only individuals may apply for this procedure.")
         )
     agencies = list(version.agencies.all())
-    by_commune = [
-        a
-        for a in agencies
-        if a.kind == AgencyKind.COMMUNE
-        and applicant.commune_code is not None
-        and a.admin_unit_code == applicant.commune_code
-    ]
-    chosen = raw.get("agency")
-    # With no agency chosen, the agency of the applicant's commune is taken when it has one.
-    if (
-        len(agencies) > 1
-        and chosen not in {a.code for a in agencies}
-        and (chosen or not by_commune)
-    ):
+    # When several agencies handle the procedure the applicant chooses one: "Choose…" is not
+    # an answer (the form preselects the agency of the applicant's commune, if it is one).
+    if len(agencies) > 1 and raw.get("agency") not in {a.code for a in agencies}:
         errors.setdefault("applicant.agency", []).append(
             _("Choose the agency that handles your dossier.")
         )
     return errors
+
+
+def commune_agency_code(version: ProcedureVersion, commune_code: str | int | None) -> str:
+    """The code of the version's agency for this commune (the procedures every commune
+    handles), or "" — the applicant step preselects it."""
+    text = "" if commune_code is None else str(commune_code)
+    if not text.isdigit():
+        return ""
+    return next(
+        (
+            a.code
+            for a in version.agencies.all()
+            if a.kind == AgencyKind.COMMUNE and a.admin_unit_code == int(text)
+        ),
+        "",
+    )
 
 
 def _delivery_errors(delivery: str, address: str) -> dict[str, list[str]]:
@@ -312,9 +319,13 @@ def online_draft_file_add(
         content_type=content_type,
     )
     row.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(file.content), save=False)
-    row.save()
-    _reach(draft, "documents")
-    draft.save(update_fields=["step", "updated_at"])
+    try:
+        row.save()
+        _reach(draft, "documents")
+        draft.save(update_fields=["step", "updated_at"])
+    except BaseException:
+        _delete_stored([row.file.name], row.file.storage)  # the row did not stay: no orphan
+        raise
     return row
 
 
@@ -390,6 +401,7 @@ def online_draft_problems(*, draft: OnlineDraft) -> dict[str, list[str]]:
     return errors
 
 
+@_cleans_files_on_error
 @transaction.atomic
 def online_draft_submit(*, draft_id: int, owner: User) -> Dossier:
     """Submit a draft: one dossier, waiting for the desk's review (accept, request completion
@@ -441,6 +453,33 @@ def _read(row: DraftFile) -> bytes:
 
 # --- the applicant's answers -----------------------------------------------------------------
 
+#: Working days the applicant has to answer a supplement request, when the setting
+#: MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS is not given. UNCONFIRMED for Decree 118 (domain.md
+#: §1.4, §14): 15 working days is the window of the 09/06/2025 interconnection decree.
+SUPPLEMENT_ANSWER_WORKING_DAYS = 15
+
+
+def supplement_answer_due(
+    *, dossier: Dossier, requested_at: dt.datetime | None = None
+) -> dt.datetime | None:
+    """By when the applicant should send the supplements asked for: the request's time (the
+    clock's pause, or `requested_at` for a past request) plus
+    MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS working days on the working calendar. None when
+    no supplement request is open and no request time is given. Read-only.
+
+    Nothing closes the dossier when it passes: the agency may then stop it (cancel)."""
+    start = requested_at
+    if start is None:
+        if dossier.status != S.SUPPLEMENT_REQUESTED or dossier.paused_at is None:
+            return None
+        start = dossier.paused_at
+    days = int(
+        getattr(settings, "MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS", SUPPLEMENT_ANSWER_WORKING_DAYS)
+    )
+    if days <= 0:
+        return None
+    return deadlines.calendar().deadline(start, days, "working_days")
+
 
 def _require_applicant(actor: User | None, dossier: Dossier) -> User:
     if actor is None or not is_applicant(user=actor, dossier=dossier):
@@ -457,6 +496,7 @@ def _need_files(files: Sequence[UploadedFile]) -> None:
         raise ValidationFailed(_("A file was refused."), field_errors=errors)
 
 
+@_cleans_files_on_error
 @transaction.atomic
 def dossier_resubmit(
     *, dossier_id: int, actor: User | None, files: Sequence[UploadedFile], note: str = ""
@@ -506,6 +546,7 @@ def dossier_resubmit(
     return dossier
 
 
+@_cleans_files_on_error
 @transaction.atomic
 def dossier_supplement_upload(
     *, dossier_id: int, actor: User | None, files: Sequence[UploadedFile], note: str = ""

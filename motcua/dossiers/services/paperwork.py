@@ -11,17 +11,28 @@ import datetime as dt
 import hashlib
 import logging
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User
+from motcua.accounts.api import Agency, RoleAssignment, User
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFound
+from motcua.core.links import public_url
 from motcua.documents import data as forms
-from motcua.documents.api import render_form, sign_pdf, signer_config_for, tsa_from_settings
-from motcua.dossiers.models import Dossier, DossierDocument
+from motcua.documents.api import (
+    credential_exists,
+    render_form,
+    sign_pdf,
+    signer_config_for,
+    tsa_from_settings,
+)
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Notice
 from motcua.dossiers.selectors import control_sheet
 
 logger = logging.getLogger(__name__)
@@ -48,8 +59,9 @@ FORM_FOR_KIND = {
 
 
 def tracking_url(dossier: Dossier) -> str:
-    base = str(getattr(settings, "MOTCUA_PUBLIC_URL", "")).rstrip("/")
-    return f"{base}/tra-cuu-ho-so/{dossier.code}/?pin={dossier.lookup_pin}"
+    """The tracking page of the dossier with its PIN (the receipt's QR code)."""
+    path = reverse("portal:track_code", args=[dossier.code])
+    return public_url(f"{path}?pin={dossier.lookup_pin}")
 
 
 def _header(agency: Agency) -> forms.AgencyHeader:
@@ -101,6 +113,54 @@ def _last_event(d: Dossier, action: str):  # type: ignore[no-untyped-def]
     return d.events.filter(action=action).order_by("-at", "-id").first()
 
 
+def _applicant_person(d: Dossier) -> str:
+    """Who hands over or receives for the applicant: the person, or the organisation's
+    representative (the organisation's name when none is recorded)."""
+    if d.applicant_kind == "organisation" and d.representative:
+        return d.representative
+    return d.applicant_name
+
+
+#: How the result reaches the applicant, after the applicant's name on the control sheet.
+RETURN_VIA = {
+    "post": " (qua dịch vụ bưu chính công ích)",
+    "online": " (trực tuyến)",
+}
+
+
+def _handover(d: Dossier, e: DossierEvent) -> forms.Handover:
+    """One row of form 06. The first handover is the applicant's (giving the dossier to the
+    desk officer who received it), the last the desk's (giving the result to the applicant or
+    the receiver whose identity was recorded). The return is labelled with the dossier's
+    outcome (deadlines.dossier_outcome, DESIGN §6); the other rows with their step's."""
+    timeliness = e.deadline_status
+    if e.action == "accept":
+        from_agency, from_person = d.applicant_name, _applicant_person(d)
+        to_agency = e.to_agency.name if e.to_agency else d.receiving_agency.name
+        to_person = e.actor_name
+    elif e.action == "return_result":
+        data = e.data or {}
+        from_agency = e.from_agency.name if e.from_agency else d.receiving_agency.name
+        from_person = e.actor_name
+        to_agency = d.applicant_name + RETURN_VIA.get(str(data.get("method", "")), "")
+        to_person = str(data.get("receiver") or "") or _applicant_person(d)
+        timeliness = d.outcome or timeliness
+    else:
+        from_agency = e.from_agency.name if e.from_agency else d.receiving_agency.name
+        from_person = e.actor_name
+        to_agency = e.to_agency.name if e.to_agency else ""
+        to_person = (e.to_user.full_name or e.to_user.username) if e.to_user else ""
+    return forms.Handover(
+        from_agency=from_agency,
+        from_person=from_person,
+        to_agency=to_agency,
+        to_person=to_person,
+        at=e.at,
+        timeliness=forms.Timeliness(timeliness) if timeliness else None,
+        note=e.note[:200],
+    )
+
+
 def form_data(*, dossier: Dossier, kind: str) -> forms.FormData:
     """The documents.data shape of one of the dossier's forms."""
     d = dossier
@@ -127,6 +187,8 @@ def form_data(*, dossier: Dossier, kind: str) -> forms.FormData:
             result_at=d.receiving_agency.name,
             officer_name=_officer(d.created_by),
             tracking_url=tracking_url(d),
+            lookup_pin=d.lookup_pin,
+            tracking_page=public_url(reverse("portal:track")),
         )
     if kind == "completion_request":
         event = _last_event(d, "request_completion")
@@ -190,19 +252,7 @@ def form_data(*, dossier: Dossier, kind: str) -> forms.FormData:
         )
     if kind == "control_sheet":
         assert d.code and d.received_at and d.appointment_at
-        rows = []
-        for e in control_sheet(dossier=d):
-            rows.append(
-                forms.Handover(
-                    from_agency=e.from_agency.name if e.from_agency else d.receiving_agency.name,
-                    from_person=e.actor_name,
-                    to_agency=e.to_agency.name if e.to_agency else "",
-                    to_person=(e.to_user.full_name or e.to_user.username) if e.to_user else "",
-                    at=e.at,
-                    timeliness=forms.Timeliness(e.deadline_status) if e.deadline_status else None,
-                    note=e.note[:200],
-                )
-            )
+        rows = [_handover(d, e) for e in control_sheet(dossier=d)]
         return forms.ControlSheetData(
             header=_header(d.receiving_agency),
             number=f"{number_base}/PKS",
@@ -240,44 +290,131 @@ def _store(
     return doc
 
 
-@transaction.atomic
 def dossier_form_render(*, dossier_id: int, kind: str) -> DossierDocument:
     """Render one of the dossier's forms and store it (idempotent: the same content is stored
-    once; a changed one becomes a new version that supersedes the previous)."""
+    once; a changed one becomes a new version that supersedes the previous). The rendering
+    runs outside any transaction; only the store holds the dossier's row, briefly."""
     dossier = Dossier.objects.select_related(
         "procedure_version", "receiving_agency__parent", "deciding_agency__parent", "created_by"
     ).get(pk=dossier_id)
     pdf = render_form(kind=FORM_FOR_KIND[kind], data=form_data(dossier=dossier, kind=kind))
     digest = hashlib.sha256(pdf).hexdigest()
-    latest = dossier.documents.filter(kind=kind).order_by("-created_at", "-id").first()
-    if latest is not None and latest.sha256 == digest:
-        return latest
-    name = f"{kind}-{dossier.code or dossier.pk}.pdf"
-    return _store(dossier, kind, name, pdf, supersedes=latest)
+    with transaction.atomic():
+        Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk").first()
+        latest = dossier.documents.filter(kind=kind).order_by("-created_at", "-id").first()
+        if latest is not None and latest.sha256 == digest:
+            return latest
+        name = FORM_FOR_KIND[kind].file_name(dossier.code or f"ho-so-{dossier.pk}")
+        return _store(dossier, kind, name, pdf, supersedes=latest)
 
 
 def dossier_form_pdf(*, dossier: Dossier, kind: str) -> DossierDocument:
-    """The stored form, rendered now if it was never rendered (e.g. demo data)."""
+    """The stored form, rendered now if it was never rendered (e.g. demo data). The control
+    sheet grows with every handover: it is rendered again (stored only when it changed)."""
     latest = dossier.documents.filter(kind=kind).order_by("-created_at", "-id").first()
     if latest is not None and kind != "control_sheet":
         return latest
     return dossier_form_render(dossier_id=dossier.pk, kind=kind)
 
 
-@transaction.atomic
-def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDocument | None:
-    """Sign the latest result PDF with the approving leader's key, then the deciding agency's
-    seal when one is registered; store the signed file as a new version. Returns None when
-    there is nothing to sign or no key is registered (the unsigned result stays)."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("deciding_agency")
-        .get(pk=dossier_id)
+#: The event that issues each form given on paper after intake (the receipt and the control
+#: sheet exist from the acceptance on).
+FORM_EVENTS = {
+    "completion_request": "request_completion",
+    "refusal": "refuse",
+    "apology": "apologize",
+    "stop_notice": "withdraw",
+}
+
+
+def dossier_form_kinds(*, dossier: Dossier) -> list[str]:
+    """The official forms this dossier has, in the order of their numbers (01…06): the receipt
+    and the control sheet once it was accepted, and each form whose event happened."""
+    actions = set(dossier.events.values_list("action", flat=True))
+    accepted = bool(dossier.code and dossier.received_at and dossier.appointment_at)
+    kinds = []
+    for kind in FORM_FOR_KIND:
+        event = FORM_EVENTS.get(kind)
+        if (event is None and accepted) or (event is not None and event in actions):
+            kinds.append(kind)
+    if "apology" in kinds and (dossier.received_at is None or not dossier.original_appointment_at):
+        kinds.remove("apology")
+    return kinds
+
+
+def dossier_forms_ensure(*, dossier: Dossier) -> list[DossierDocument]:
+    """Every form of the dossier as a stored PDF, rendering those never rendered (and the
+    control sheet when it changed): the documents list shows them all."""
+    return [
+        dossier_form_pdf(dossier=dossier, kind=kind) for kind in dossier_form_kinds(dossier=dossier)
+    ]
+
+
+SIGNATURE_FIELDS = ("Signature_leader", "Signature_seal")
+
+
+class ResultNotSigned(ApplicationError):
+    """The result could not be signed (key store, token or time-stamping authority): recorded,
+    told to the leaders, and tried again later. The message says why."""
+
+    status_code = 503
+
+    def __init__(self, reason: str, *, code: str) -> None:
+        super().__init__(
+            _("The result could not be signed: %(reason)s") % {"reason": reason}, code=code
+        )
+        self.reason = reason
+
+
+def _latest_result(dossier: Dossier) -> DossierDocument | None:
+    return dossier.documents.filter(kind="result").order_by("-created_at", "-id").first()
+
+
+def result_approver_id(*, dossier: Dossier) -> int | None:
+    """Who approved (or completed) the result: the person whose key signs it first."""
+    event = (
+        dossier.events.filter(action__in=["approve", "complete"], to_status="result_ready")
+        .order_by("-at", "-id")
+        .first()
     )
-    result = dossier.documents.filter(kind="result").order_by("-created_at", "-id").first()
+    return event.actor_id if event is not None else None
+
+
+def result_signing_expected(*, dossier: Dossier, signer_id: int | None) -> bool:
+    """Whether a result this person approves for this dossier must be signed before it is
+    returned: a signing key is registered for them or for the deciding agency's seal."""
+    signer = User.objects.filter(pk=signer_id).first() if signer_id else None
+    return credential_exists(user=signer) or credential_exists(agency=dossier.deciding_agency)
+
+
+def result_unsigned(*, dossier: Dossier) -> DossierDocument | None:
+    """The latest result when it still waits for its signature: an approved PDF result, not
+    signed, that must be signed (result_signing_expected). None otherwise."""
+    if not dossier.result_approved:
+        return None
+    result = _latest_result(dossier)
     if result is None or result.signed or result.content_type != "application/pdf":
         return None
-    signer = User.objects.filter(pk=signer_id).first() if signer_id else None
+    if not result_signing_expected(dossier=dossier, signer_id=result_approver_id(dossier=dossier)):
+        return None
+    return result
+
+
+def result_signing_failure(*, dossier: Dossier) -> str:
+    """Why the result waiting for its signature could not be signed (the last recorded
+    failure), or "" when nothing failed or nothing waits."""
+    result = result_unsigned(dossier=dossier)
+    if result is None:
+        return ""
+    notice = (
+        Notice.objects.filter(dossier=dossier, kind="sign_failed")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return notice.message if notice is not None else ""
+
+
+def _sign_configs(dossier: Dossier, signer: User | None) -> list[tuple[str, Any, str]]:
     configs = []
     if signer is not None:
         config = signer_config_for(user=signer)
@@ -286,17 +423,34 @@ def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDoc
     seal = signer_config_for(agency=dossier.deciding_agency)
     if seal is not None:
         configs.append(("seal", seal, dossier.deciding_agency.name))
-    if not configs:
-        logger.warning("no signing key registered for dossier %s", dossier.code)
-        return None
-    with result.file.open("rb") as fh:
-        pdf = fh.read()
-    tsa_url, tsa_timeout = tsa_from_settings()
-    from zoneinfo import ZoneInfo
+    return configs
 
-    when = clock.now().astimezone(ZoneInfo(settings.TIME_ZONE))
-    for field, config, who in configs:
-        try:
+
+def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDocument | None:
+    """Sign the latest result PDF with the approving leader's key, then the deciding agency's
+    seal when one is registered; store the signed file as a new version. Returns None when
+    there is nothing to sign or no key is registered (the unsigned result stays).
+
+    The signing (which may wait for a token or a time-stamping authority) runs outside any
+    transaction; only the store holds the dossier's row. When it fails the failure is
+    recorded (notices to the approver and the deciding agency's leaders, once) and
+    ResultNotSigned is raised: the job retries, and the result cannot be returned unsigned."""
+    dossier = Dossier.objects.select_related("deciding_agency").get(pk=dossier_id)
+    result = _latest_result(dossier)
+    if result is None or result.signed or result.content_type != "application/pdf":
+        return None
+    signer = User.objects.filter(pk=signer_id).first() if signer_id else None
+    try:
+        configs = _sign_configs(dossier, signer)
+        if not configs:
+            logger.warning("no signing key registered for dossier %s", dossier.code)
+            return None
+        with result.file.open("rb") as fh:
+            pdf = fh.read()
+        tsa_url, tsa_timeout = tsa_from_settings()
+        when = clock.now()
+        local = when.astimezone(ZoneInfo(settings.TIME_ZONE))
+        for field, config, who in configs:
             pdf = sign_pdf(
                 pdf=pdf,
                 signer=config,
@@ -306,18 +460,91 @@ def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDoc
                 stamp_lines=[
                     f"Ký bởi: {who}",
                     dossier.deciding_agency.name,
-                    f"Thời gian: {when:%d/%m/%Y %H:%M}",
+                    f"Thời gian: {local:%d/%m/%Y %H:%M}",
                 ],
                 box=(330, 40, 565, 120) if field == "leader" else (40, 40, 275, 120),
                 tsa_url=tsa_url,
                 tsa_timeout=tsa_timeout,
+                signing_time=when,
             )
-        except ApplicationError:
-            logger.exception("signing the result of %s failed", dossier.code)
-            return None
-    return _store(
-        dossier, "result", f"ket-qua-{dossier.code}.pdf", pdf, signed=True, supersedes=result
+    except ApplicationError as exc:
+        logger.error("signing the result of %s failed (%s): %s", dossier.code, exc.code, exc)
+        _signing_failed_record(dossier, signer, exc.message)
+        raise ResultNotSigned(exc.message, code=exc.code) from exc
+    with transaction.atomic():
+        Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk").first()
+        latest = _latest_result(dossier)
+        if latest is None or latest.pk != result.pk:
+            # Signed (or replaced) meanwhile by another run: keep that one.
+            return latest if latest is not None and latest.signed else None
+        doc = _store(
+            dossier, "result", f"ket-qua-{dossier.code}.pdf", pdf, signed=True, supersedes=result
+        )
+        Notice.objects.filter(dossier=dossier, kind="sign_failed", read_at__isnull=True).update(
+            read_at=clock.now()
+        )
+    return doc
+
+
+def _signing_failed_record(dossier: Dossier, signer: User | None, reason: str) -> None:
+    """Tell the approver and the deciding agency's leaders (one unread notice each) that the
+    result is not signed and why; the dossier page shows it too."""
+    people = {signer.pk} if signer is not None else set()
+    people |= set(
+        RoleAssignment.objects.filter(
+            role="leader", agency_id=dossier.deciding_agency_id
+        ).values_list("user_id", flat=True)
     )
+    message = _(
+        "Dossier %(code)s: the result could not be signed digitally (%(reason)s). The system "
+        "tries again; the result cannot be returned until it is signed."
+    ) % {"code": dossier.code, "reason": reason.rstrip(".")}
+    now = clock.now()
+    with transaction.atomic():
+        for user_id in sorted(people):
+            if Notice.objects.filter(
+                user_id=user_id, dossier=dossier, kind="sign_failed", read_at__isnull=True
+            ).exists():
+                continue
+            Notice.objects.create(
+                user_id=user_id,
+                dossier=dossier,
+                kind="sign_failed",
+                message=message,
+                created_at=now,
+            )
+    if not people:
+        logger.error("nobody to tell that the result of %s is not signed", dossier.code)
+
+
+def results_to_sign_again(*, limit: int = 50) -> list[tuple[int, int | None]]:
+    """(dossier id, approver id) of results whose signature failed and still wait for it
+    (the periodic retry): dossiers with a failure notice, result ready, result unsigned."""
+    ids = (
+        Notice.objects.filter(kind="sign_failed", dossier__status="result_ready")
+        .values_list("dossier_id", flat=True)
+        .distinct()
+    )
+    rows = []
+    for dossier in Dossier.objects.filter(pk__in=list(ids)).select_related("deciding_agency")[
+        :limit
+    ]:
+        if result_unsigned(dossier=dossier) is not None:
+            rows.append((dossier.pk, result_approver_id(dossier=dossier)))
+    return rows
+
+
+def results_sign_again(*, limit: int = 50) -> dict[str, int]:
+    """Try again to sign the results whose signature failed (the job dossiers.sign_pending)."""
+    tried = signed = 0
+    for dossier_id, signer_id in results_to_sign_again(limit=limit):
+        tried += 1
+        try:
+            if dossier_result_sign(dossier_id=dossier_id, signer_id=signer_id) is not None:
+                signed += 1
+        except ResultNotSigned:
+            continue
+    return {"tried": tried, "signed": signed}
 
 
 def result_find_by_sha256(*, sha256: str) -> DossierDocument | None:

@@ -19,6 +19,7 @@ from motcua.core import clock
 from motcua.core.errors import ValidationFailed
 from motcua.core.jobs import enqueue_on_commit
 from motcua.core.text import nfc
+from motcua.documents.api import pdf_signable_check
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import UploadedFile
 from motcua.dossiers.locks import dossier_for_update
@@ -26,6 +27,15 @@ from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.permissions import require_may, state_problem, step_context
 from motcua.dossiers.services.events import dossier_event_record
 from motcua.dossiers.services.intake import _files_errors, _store_files
+from motcua.dossiers.services.paperwork import (
+    SIGNATURE_FIELDS,
+    ResultNotSigned,
+    dossier_result_sign,
+    result_approver_id,
+    result_signing_expected,
+    result_unsigned,
+)
+from motcua.dossiers.validators import id_number_problem, sniff_content_type
 from motcua.dossiers.workflow import (
     Action,
     DossierStatus,
@@ -491,8 +501,13 @@ def _finish_processing(
     dossier.result_approved = approved
     if not approved:
         dossier.decision_note = note
-    timely = _dossier_timeliness(dossier, now)
-    dossier.outcome = "late" if dossier.supplement_count > 1 or dossier.extended else timely
+    dossier.outcome = deadlines.dossier_outcome(
+        at=now,
+        appointment_at=dossier.appointment_at,
+        supplement_count=dossier.supplement_count,
+        extended=dossier.extended,
+        cal=deadlines.calendar(),
+    )
     dossier.save()
     if result is not None:
         _store_files(dossier, [result], "result", actor)
@@ -525,15 +540,46 @@ def _has_result(dossier: Dossier) -> bool:
     return dossier.documents.filter(kind="result").exists()
 
 
-@transaction.atomic
+def _check_result(dossier_id: int, actor: User | None, result: UploadedFile | None) -> None:
+    """The result file, before anything changes (and before any lock or transaction: parsing
+    a large PDF takes time): an accepted upload (type, size, malware), and a PDF that can be
+    read and signed — not damaged, not encrypted, not forbidding changes (issue 17). When the
+    approver or the deciding agency has a signing key the result must be signed, so it must
+    be a PDF. Raises ValidationFailed with the error on the field "result"."""
+    if result is None:
+        return
+    errors = _files_errors([result])
+    if errors:
+        raise ValidationFailed(_("The result file was refused."), field_errors=errors)
+    if sniff_content_type(result.content[:16]) == "application/pdf":
+        try:
+            pdf_signable_check(pdf=result.content, field_names=SIGNATURE_FIELDS)
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                _("The result file was refused: %(reason)s") % {"reason": exc.message},
+                code=exc.code,
+                field_errors={"result": [exc.message]},
+            ) from exc
+        return
+    dossier = Dossier.objects.select_related("deciding_agency").filter(pk=dossier_id).first()
+    signer_id = actor.pk if actor is not None else None
+    if dossier is not None and result_signing_expected(dossier=dossier, signer_id=signer_id):
+        message = _("The result must be a PDF file to be signed digitally: upload it as a PDF.")
+        raise ValidationFailed(message, code="not_pdf", field_errors={"result": [message]})
+
+
 def dossier_complete(
     *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str = ""
 ) -> Dossier:
     """The result document is attached and processing ends (result ready at the desk)."""
-    if result is not None:
-        errors = _files_errors([result])
-        if errors:
-            raise ValidationFailed(_("The result file was refused."), field_errors=errors)
+    _check_result(dossier_id, actor, result)
+    return _complete(dossier_id=dossier_id, actor=actor, result=result, note=note)
+
+
+@transaction.atomic
+def _complete(
+    *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str
+) -> Dossier:
     dossier = _begin(dossier_id, actor, A.COMPLETE)
     if result is None and not _has_result(dossier):
         raise ValidationFailed(
@@ -543,16 +589,19 @@ def dossier_complete(
     return _finish_processing(dossier, actor, "complete", True, nfc(note).strip(), result)
 
 
-@transaction.atomic
 def dossier_approve(
     *, dossier_id: int, actor: User | None, result: UploadedFile | None = None, note: str = ""
 ) -> Dossier:
     """The leader approves (and signs) at the approve step. With a result document, processing
     ends; otherwise the dossier goes on to the next step."""
-    if result is not None:
-        errors = _files_errors([result])
-        if errors:
-            raise ValidationFailed(_("The result file was refused."), field_errors=errors)
+    _check_result(dossier_id, actor, result)
+    return _approve(dossier_id=dossier_id, actor=actor, result=result, note=note)
+
+
+@transaction.atomic
+def _approve(
+    *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str
+) -> Dossier:
     dossier = _begin(dossier_id, actor, A.APPROVE)
     current = _main_step(dossier)
     nxt = _next_main(dossier, current)
@@ -645,7 +694,6 @@ def dossier_apologize(
     return dossier
 
 
-@transaction.atomic
 def dossier_return_result(
     *,
     dossier_id: int,
@@ -654,7 +702,55 @@ def dossier_return_result(
     receiver_name: str = "",
     receiver_id_number: str = "",
 ) -> Dossier:
-    """Hand the result over at the desk (the receiver's identity recorded), by post or online."""
+    """Hand the result over at the desk (the receiver's identity recorded), by post or online.
+
+    A result that must be signed and is not yet (its signature failed, or it was approved
+    while jobs were off) is signed now, outside the transaction; when that fails too the
+    return is refused (409 result_unsigned) and nothing changes."""
+    _sign_before_return(dossier_id, actor)
+    return _return_result(
+        dossier_id=dossier_id,
+        actor=actor,
+        method=method,
+        receiver_name=receiver_name,
+        receiver_id_number=receiver_id_number,
+    )
+
+
+def _unsigned_refusal(reason: str) -> InvalidTransition:
+    return InvalidTransition(
+        _(
+            "The result is not digitally signed yet, so it cannot be returned to the applicant. "
+            "%(reason)s The system keeps trying to sign it; if this lasts, tell the leader of "
+            "the deciding agency or the system administrator."
+        )
+        % {"reason": reason},
+        code="result_unsigned",
+    )
+
+
+def _sign_before_return(dossier_id: int, actor: User | None) -> None:
+    dossier = Dossier.objects.select_related("deciding_agency").filter(pk=dossier_id).first()
+    if dossier is None or dossier.status != S.RESULT_READY:
+        return  # _begin answers for these
+    if result_unsigned(dossier=dossier) is None:
+        return
+    require_may(user=actor, dossier=dossier, action=A.RETURN_RESULT)
+    try:
+        dossier_result_sign(dossier_id=dossier_id, signer_id=result_approver_id(dossier=dossier))
+    except ResultNotSigned as exc:
+        raise _unsigned_refusal(exc.reason) from exc
+
+
+@transaction.atomic
+def _return_result(
+    *,
+    dossier_id: int,
+    actor: User | None,
+    method: str,
+    receiver_name: str,
+    receiver_id_number: str,
+) -> Dossier:
     if method not in ("desk", "post", "online"):
         raise ValidationFailed(
             _("The method is desk, post or online."),
@@ -670,8 +766,14 @@ def dossier_return_result(
             receiver_id_number,
             "receiver_id_number",
             _("Enter the ID number of the person who receives it."),
-        )
+        ).replace(" ", "")
+        # The same check as the applicant's ID number at intake (core.identifiers).
+        problem = id_number_problem(receiver_id_number)
+        if problem:
+            raise ValidationFailed(problem, field_errors={"receiver_id_number": [problem]})
     dossier = _begin(dossier_id, actor, A.RETURN_RESULT)
+    if result_unsigned(dossier=dossier) is not None:
+        raise _unsigned_refusal(_("It is waiting for its signature."))
     now = clock.now()
     step = step_context(dossier).main
     outcome = _finish_step(step, now) if step is not None else ""
@@ -688,7 +790,9 @@ def dossier_return_result(
         action="return_result",
         from_status=before,
         step=step,
-        deadline_status=outcome,
+        # The handover of the result to the applicant is labelled with the dossier's outcome
+        # (DESIGN §6, deadlines.dossier_outcome), not the return step's own few hours.
+        deadline_status=dossier.outcome or outcome,
         data={"method": method, "receiver": dossier.returned_to},
     )
     return dossier

@@ -3,6 +3,7 @@ the leaders of the step's agency. Idempotent: one notice per person, step and ki
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,37 +82,77 @@ def near_due_recompute(
     return n_dossiers, n_steps
 
 
+def _pages(rows: Any, size: int | None = None) -> Iterator[list[Any]]:
+    """The rows in pages of `size` by primary key, each read in full before it is handed out.
+    Never an open cursor while writing: on SQLite a connection that holds a read (a cursor
+    not read to the end) and then wants to write fails at once with "database is locked"
+    whenever another connection wrote meanwhile (no busy wait is possible), and a
+    transaction per page keeps every write short (issue 17)."""
+    size = size or BATCH
+    last = None
+    while True:
+        page_rows = rows.order_by("pk")
+        if last is not None:
+            page_rows = page_rows.filter(pk__gt=last)
+        page = list(page_rows[:size])
+        if not page:
+            return
+        yield page
+        last = page[-1].pk
+
+
+def _in_order_by_pages(rows: Any, size: int) -> Iterator[Any]:
+    """The rows in the queryset's order, `size` at a time, each page read in full before it is
+    handed out (no cursor open while the caller writes, see `_pages`). The ids are read at the
+    start; a row that no longer matches when its page is read is left out."""
+    ids = list(rows.values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield from list(rows.filter(pk__in=ids[start : start + size]))
+
+
 def _recompute(model: Any, rows: Any, values: Any) -> int:
     """Set the values computed for each row (a dict of instants by field name), writing only
-    the rows where one changed, in batches."""
-    count, batch, fields = 0, [], ["near_due_at"]
-    for row in rows.iterator(chunk_size=BATCH):
-        new = values(row)
-        count += 1
-        changed = False
-        for name, value in new.items():
-            if name not in fields:
-                fields.append(name)
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        if changed:
-            batch.append(row)
-        if len(batch) >= BATCH:
+    the rows where one changed: one short transaction per page of BATCH rows."""
+    count, fields = 0, ["near_due_at"]
+    for page in _pages(rows):
+        batch = []
+        for row in page:
+            new = values(row)
+            count += 1
+            changed = False
+            for name, value in new.items():
+                if name not in fields:
+                    fields.append(name)
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+                    changed = True
+            if changed:
+                batch.append(row)
+        if batch:
             _write_instants(model, batch, fields)
-            batch = []
-    if batch:
-        _write_instants(model, batch, fields)
     return count
 
 
 def _write_instants(model: Any, rows: list[Any], fields: list[str]) -> None:
-    """These datetime fields of these rows, in one statement. On PostgreSQL an UPDATE joined
-    to a VALUES list (linear; `bulk_update`'s CASE over 2,000 ids is quadratic in the batch
-    and made recomputing a million rows take minutes); elsewhere `bulk_update`. The field
-    names are our models', not input."""
+    """These datetime fields of these rows, in one short transaction. On PostgreSQL an UPDATE
+    joined to a VALUES list; on SQLite one prepared UPDATE by primary key, run for each row
+    (`executemany`). Both linear: `bulk_update`'s CASE over 2,000 ids is quadratic in the
+    batch, made recomputing a million rows take minutes on PostgreSQL and held SQLite's write
+    lock for up to 5 s a page (bench/sqlite_write_lock.py, ADR 0021). The field names are our
+    models', not input."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(rows, fields)
+        quote = connection.ops.quote_name
+        model_fields = [model._meta.get_field(name) for name in fields]
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in model_fields)
+        values = [
+            [f.get_db_prep_save(getattr(row, f.name), connection) for f in model_fields] + [row.pk]
+            for row in rows
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE id = %s",  # noqa: S608
+                values,
+            )
         return
     table = model._meta.db_table
     columns = [model._meta.get_field(name).column for name in fields]
@@ -177,7 +218,7 @@ def _remind_apologies(now: Any) -> int:
     due = Dossier.objects.filter(
         apology_remind_at__lte=now, status__in=["received", "processing"], extended=False
     )
-    for dossier in due.iterator(chunk_size=500):
+    for dossier in (d for page in _pages(due, 500) for d in page):
         assert dossier.appointment_at is not None
         with transaction.atomic():
             # Claim the reminder first: of two sweeps at once, one gets it (the other's
@@ -248,7 +289,7 @@ def deadline_sweep() -> SweepReport:
         .select_related("dossier", "agency")
         .order_by("near_due_at", "id")
     )
-    for step in steps.iterator(chunk_size=500):
+    for step in _in_order_by_pages(steps, 500):
         assert step.due_at is not None
         code = step.dossier.code or f"#{step.dossier_id}"
         if step.due_at < now:

@@ -10,6 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import pdf_bytes
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.dossiers.api import TRANSITIONS, Dossier, DossierEvent, DossierStep, dossier_act
@@ -18,7 +19,7 @@ from motcua.dossiers.workflow import Action
 
 from .conftest import ALL_DOCS, ORG, at
 
-PDF = UploadedFile(name="kq.pdf", content=b"%PDF-1.7\n%%EOF\n")
+PDF = UploadedFile(name="kq.pdf", content=pdf_bytes("KET QUA"))
 ACTIONS = [a for a in Action if a not in (Action.ACCEPT, Action.REQUEST_COMPLETION, Action.REFUSE)]
 
 

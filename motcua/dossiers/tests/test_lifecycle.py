@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import pdf_bytes
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers.api import Dossier, DossierEvent, InvalidTransition, control_sheet
 from motcua.dossiers.data import UploadedFile
 
 from .conftest import PERSON, act, at
 
-PDF = UploadedFile(name="ket-qua.pdf", content=b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+PDF = UploadedFile(name="ket-qua.pdf", content=pdf_bytes("KET QUA"))
 
 
 def _to_approval(d, u, when_forward, when_review):
@@ -59,13 +60,14 @@ def test_early_path(world, receive):
     assert d.returned_to == "Quàng Văn Đức 011080000123"
     sheet = control_sheet(dossier=d)
     # Step deadlines: intake Mon 15:00 (done Mon 10:00: same day), review Thu 05/03 16:00
-    # (done Tue: a day before), approve Tue 15:00 (done Wed 09:00), return Wed 15:00 (Thu).
+    # (done Tue: a day before), approve Tue 15:00 (done Wed 09:00). The return is labelled
+    # with the dossier's outcome (DESIGN §6): ready Wed 04/03, appointment Mon 09/03, early.
     assert [(e.action, e.deadline_status) for e in sheet] == [
         ("accept", ""),
         ("forward", "on_time"),
         ("forward", "early"),
         ("approve", "late"),
-        ("return_result", "late"),
+        ("return_result", "early"),
     ]
 
 

@@ -444,8 +444,9 @@ def test_desk_page_and_rest_show_the_form_data(online, client):
 
 
 def test_the_commune_chosen_routes_a_commune_procedure(online):
-    """A procedure every commune handles: with no agency picked, the applicant's commune
-    decides; a commune outside the province, or none with no agency, is refused."""
+    """A procedure every commune handles: the applicant picks the agency ("Choose…" is not an
+    answer, even with a commune given: the applicant step preselects the commune's agency);
+    a commune outside the province is refused."""
     from conftest import BIRTH
     from motcua.accounts.api import agency_upsert
     from motcua.accounts.data import AgencyKind
@@ -477,8 +478,18 @@ def test_the_commune_chosen_routes_a_commune_procedure(online):
             draft_id=draft.pk, owner=user, data=dict(person, commune_code="70")
         )  # Phường Hoàn Kiếm, Hà Nội: not in the province
     assert set(exc.value.field_errors) == {"applicant.commune_code", "applicant.agency"}
+    with pytest.raises(ValidationFailed) as exc:
+        api.online_draft_save_applicant(
+            draft_id=draft.pk, owner=user, data=dict(person, commune_code="3334")
+        )
+    assert exc.value.field_errors == {
+        "applicant.agency": ["Choose the agency that handles your dossier."]
+    }
+    draft.refresh_from_db()
+    assert draft.applicant == {"kind": "person"}  # nothing saved: the prefill only
+    assert api.commune_agency_code(draft.procedure_version, "3334") == "H11.03334"
     api.online_draft_save_applicant(
-        draft_id=draft.pk, owner=user, data=dict(person, commune_code="3334")
+        draft_id=draft.pk, owner=user, data=dict(person, commune_code="3334", agency="H11.03334")
     )
     api.online_draft_file_add(
         draft_id=draft.pk,

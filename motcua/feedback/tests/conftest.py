@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import pdf_bytes
 from motcua.dossiers.data import UploadedFile
 from motcua.dossiers.tests.conftest import act, at, receive, world  # noqa: F401
 
-PDF = UploadedFile(name="kq.pdf", content=b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+PDF = UploadedFile(name="kq.pdf", content=pdf_bytes("KET QUA"))
 
 
 @pytest.fixture(autouse=True)

@@ -57,7 +57,8 @@ def test_rating_waits_for_the_result(client, world, receive):
     assert client.get(f"/danh-gia/{d.code}/").status_code == 409
     assert client.post(f"/danh-gia/{d.code}/", ANSWERS).status_code == 409
     assert Rating.objects.count() == 0
-    assert client.get("/danh-gia/KHONG-CO/").status_code == 404
+    # A code that does not exist is answered like one the visitor may not rate.
+    assert client.get("/danh-gia/KHONG-CO/").status_code == 403
 
 
 def test_the_signed_in_applicant_rates_without_a_pin(client, world, django_user_model):

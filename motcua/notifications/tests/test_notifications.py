@@ -271,7 +271,9 @@ def test_supplement_apology_result_and_return_each_notify(
     from motcua.dossiers.data import UploadedFile
 
     u = world["users"]
-    pdf = UploadedFile(name="kq.pdf", content=b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    from conftest import pdf_bytes
+
+    pdf = UploadedFile(name="kq.pdf", content=pdf_bytes("KET QUA"))
     with django_capture_on_commit_callbacks(execute=True):
         d = receive(at(2026, 3, 2, 9, 0), applicant=PERSON)
         act(d, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)

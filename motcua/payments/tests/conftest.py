@@ -1,5 +1,7 @@
-"""Fixtures for payment tests: the dossier fixtures, plus two procedures with fees (one fixed
-fee; alternatives the payer chooses from) and dossiers received for them."""
+"""Fixtures for payment tests: the dossier fixtures, plus procedures with fees (one fixed fee;
+alternatives the payer chooses from; a fee per page in two ranges with a cap per copy, as the
+certified-copy procedure 2.000815 has; a fixed fee or a fee per copy, as 1.001193 has) and
+dossiers received for them."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from motcua.dossiers.tests.conftest import (  # noqa: F401 - fixtures
 
 ONE_FEE = "9.990001"
 CHOICE_FEE = "9.990002"
+PAGE_FEE = "9.990003"
+COPY_FEE = "9.990004"
 
 
 def _procedure(code: str, name: str, fees: list[dict[str, Any]]) -> dict[str, Any]:
@@ -68,6 +72,49 @@ def fee_catalog(world: dict[str, Any]) -> None:  # noqa: F811
                     "kind": "fee",
                     "amount_vnd": None,
                     "case": "10 USD/bản",
+                },
+            ],
+        ),
+        _procedure(
+            PAGE_FEE,
+            "Chứng thực bản sao từ bản chính thử nghiệm",
+            [
+                {
+                    "name": "Phí chứng thực bản sao - 2 trang đầu",
+                    "kind": "fee",
+                    "amount_vnd": 2000,
+                    "case": "đồng/trang",
+                },
+                {
+                    "name": "Phí chứng thực bản sao - từ trang thứ 3 trở lên",
+                    "kind": "fee",
+                    "amount_vnd": 1000,
+                    "case": "đồng/trang; tối đa không quá 200.000 đồng/bản; trang tính theo "
+                    "bản chính",
+                },
+                {
+                    "name": "Phí tại cơ quan đại diện",
+                    "kind": "fee",
+                    "amount_vnd": None,
+                    "case": "10 USD/bản",
+                },
+            ],
+        ),
+        _procedure(
+            COPY_FEE,
+            "Đăng ký khai sinh thử nghiệm",
+            [
+                {
+                    "name": "Lệ phí đăng ký khai sinh",
+                    "kind": "charge",
+                    "amount_vnd": 8000,
+                    "case": "Miễn đối với đăng ký khai sinh đúng hạn",
+                },
+                {
+                    "name": "Phí cấp bản sao Giấy khai sinh (nếu có yêu cầu)",
+                    "kind": "fee",
+                    "amount_vnd": 8000,
+                    "case": "đồng/bản sao",
                 },
             ],
         ),

@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_pay_with_code_and_pin_on_a_phone(live_server, browser, intake, settings):
+    settings.MOTCUA_PUBLIC_URL = live_server.url  # the gateway's return URL is built from it
     d = intake()
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
     page = context.new_page()

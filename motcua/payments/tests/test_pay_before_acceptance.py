@@ -102,7 +102,10 @@ def test_the_applicant_pays_right_after_submitting(en_client, submitted, world, 
     _bank, return_url = _press(en_client, gateway_url, "pay")
     payment = Payment.objects.get(dossier=submitted)
     assert payment.status == "paid"
-    assert payment.order_info.endswith(f"#{submitted.pk}")  # no code yet in the order text
+    # No code yet: the gateway names the dossier by its procedure and the day it was submitted.
+    assert payment.order_info == (
+        "Thanh toan phi, le phi: Cap giay phep thu nghiem co thu phi, ho so nop ngay 02/07/2025"
+    )
     landing = en_client.get(return_url).content.decode()
     assert "Payment successful" in landing
     receipt_url = reverse("portal:pay_receipt", args=[str(submitted.reference)])

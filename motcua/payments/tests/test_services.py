@@ -49,8 +49,16 @@ def test_start_creates_an_initiated_payment_with_the_fee_snapshot(dossier, start
             "kind": "fee",
             "amount_vnd": 100000,
             "case": "đồng/hồ sơ",
+            "unit": "once",
+            "first_page": 1,
+            "last_page": None,
+            "cap_per_copy_vnd": None,
+            "units": 1,
+            "line_pages": None,
+            "subtotal_vnd": 100000,
         }
     ]
+    assert (p.pages, p.copies) == (None, None)
     assert dt.timedelta(minutes=14) < p.expires_at - began <= dt.timedelta(minutes=15, seconds=5)
     assert "vnp_Amount=10000000" in result.redirect_url
     assert f"vnp_TxnRef={p.order_ref}" in result.redirect_url

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from motcua.accounts.api import applicant_prefill, citizen_is_verified
 from motcua.accounts.models import User
+from motcua.core.links import public_base
 from motcua.integrations import sms
 
 PASSWORD = "mat-khau-rat-dai-2026"
@@ -182,7 +183,7 @@ def test_password_reset_by_email_link(client, db, django_capture_on_commit_callb
     response = client.post("/quen-mat-khau/", {"email": "hoa@example.vn"})
     assert response["Location"] == "/quen-mat-khau/da-gui/"
     (message,) = mail.outbox
-    link = re.search(r"http://testserver(/dat-lai-mat-khau/\S+/)", message.body).group(1)
+    link = re.search(re.escape(public_base()) + r"(/dat-lai-mat-khau/\S+/)", message.body).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]

@@ -62,12 +62,20 @@ def test_tracking_needs_the_pin_and_shows_nothing_personal(client, signed):
 
 def test_tracking_is_rate_limited(client, signed):
     dossier, _pdf = signed
+    # Per address: 20 lookups in ten minutes, whatever the codes.
     codes = [
-        client.get("/tra-cuu-ho-so/", {"ma": dossier.code, "pin": f"{i:06d}"}).status_code
-        for i in range(25)
+        client.get("/tra-cuu-ho-so/", {"ma": f"H11.01.01-260302-{i:04d}", "pin": "000000"})
+        for i in range(2, 27)
     ]
-    assert codes[-1] == 429
-    assert set(codes[:20]) == {404}
+    assert [r.status_code for r in codes] == [404] * 20 + [429] * 5
+    # Per address and code: a few wrong tries, then that address is refused for the code.
+    other = "192.0.2.44"
+    guesses = [
+        client.get(f"/tra-cuu-ho-so/{dossier.code}/", {"pin": f"{i:06d}"}, REMOTE_ADDR=other)
+        for i in range(7)
+        if f"{i:06d}" != dossier.lookup_pin
+    ]
+    assert [r.status_code for r in guesses[:6]] == [404] * 5 + [429]
 
 
 def test_kiosk_shows_status_in_large_type(client, signed):

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from conftest import pdf_bytes
 from motcua.accounts.data import Role
 from motcua.core import clock
 from motcua.dossiers.tests.conftest import (  # noqa: F401 - fixtures and data for the tests
@@ -32,7 +33,8 @@ from motcua.dossiers.tests.conftest import (  # noqa: F401 - fixtures and data f
     receive,
 )
 
-PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+#: A readable PDF (a result that cannot be parsed is refused, issue 17).
+PDF_BYTES = pdf_bytes("KET QUA")
 PDF_B64 = base64.b64encode(PDF_BYTES).decode()
 
 

@@ -555,8 +555,10 @@ def test_happy_path_through_the_api(world, api):
         ("take", "processing", "processing", None),
         ("forward", "processing", "processing", "early"),
         ("approve", "processing", "result_ready", "late"),
-        ("return_result", "result_ready", "returned", "late"),
+        # The return carries the dossier's outcome (DESIGN §6), not the return step's own.
+        ("return_result", "result_ready", "returned", body["outcome"]),
     ]
+    assert body["outcome"] == "early"
     first, forward = events[0], events[1]
     assert first["at"] == "2026-03-02T09:00:00+07:00"
     assert first["actor"] == {"id": u["desk"].pk, "username": "desk", "full_name": "DESK"}

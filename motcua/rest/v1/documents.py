@@ -6,12 +6,18 @@ from typing import Annotated, Any
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import File, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from motcua.core.errors import NotFound, ValidationFailed
+from motcua.core.links import public_url
 from motcua.documents.api import trust_roots_from_settings, verify_pdf
-from motcua.dossiers.api import access_dossier_for_officer, result_find_by_sha256
+from motcua.dossiers.api import (
+    access_dossier_for_officer,
+    dossier_forms_ensure,
+    result_find_by_sha256,
+)
 from motcua.rest.auth import AUTHENTICATED, PUBLIC
 from motcua.rest.v1.schemas import ErrorOut
 
@@ -43,10 +49,13 @@ class DossierFileListOut(Schema):
     url_name="dossier-documents",
 )
 def dossier_documents_api(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Every file of the dossier: attachments, supplements, the rendered forms (receipt,
-    completion request, refusal, apology, stop notice, control sheet) and the result (the signed
-    version supersedes the unsigned one). `url` downloads it for whoever may see the dossier."""
+    """Every file of the dossier: attachments, supplements, every official form the dossier has
+    (receipt, completion request, refusal, apology, stop notice, control sheet: rendered now
+    when never rendered before) and the result (the signed version supersedes the unsigned
+    one). `url` (absolute, from MOTCUA_PUBLIC_URL) downloads it for whoever may see the
+    dossier."""
     dossier = access_dossier_for_officer(user=request.auth, code=code)  # type: ignore[attr-defined]
+    dossier_forms_ensure(dossier=dossier)  # forms never rendered (e.g. demo data) are rendered now
     items = []
     for doc in dossier.documents.order_by("created_at", "id"):
         url = reverse(
@@ -58,7 +67,7 @@ def dossier_documents_api(request: HttpRequest, code: str) -> dict[str, Any]:
                 "id": doc.pk,
                 "kind": doc.kind,
                 "name": doc.name,
-                "url": request.build_absolute_uri(url),
+                "url": public_url(url),
                 "sha256": doc.sha256,
                 "size": doc.size,
                 "signed": doc.signed,
@@ -95,6 +104,7 @@ class SignatureOut(Schema):
     valid: bool
     timestamped: bool
     problem: str | None
+    problem_code: str | None
 
 
 class VerifyOut(Schema):
@@ -102,7 +112,11 @@ class VerifyOut(Schema):
     modified_after_signing: bool
     registered_for: str | None
     sha256: str
-    problem: str | None
+    problem: str | None = Field(description="What is wrong, in the request's language.")
+    problem_code: str | None = Field(
+        description="not_pdf, too_large, damaged_pdf, encrypted_pdf, no_signature, "
+        "broken_signature, modified, untrusted, timestamp_untrusted, allowed_changes."
+    )
     signatures: list[SignatureOut]
 
 
@@ -115,11 +129,8 @@ def verify_api(
     A file that is not a PDF, is encrypted, or has a broken signature gives `valid: false`
     with the reason in `problem`; an empty or too large upload gives 400."""
     if file.size and file.size > MAX_VERIFY_BYTES:
-        raise ValidationFailed(
-            "The file is larger than 20 MB.",
-            code="too_large",
-            field_errors={"file": ["The file is larger than 20 MB."]},
-        )
+        message = _("The file is larger than 20 MB.")
+        raise ValidationFailed(message, code="too_large", field_errors={"file": [message]})
     content = file.read()
     report = verify_pdf(pdf=content, trust_roots=trust_roots_from_settings())
     registered = result_find_by_sha256(sha256=report.sha256)
@@ -129,6 +140,7 @@ def verify_api(
         "registered_for": registered.dossier.code if registered else None,
         "sha256": report.sha256,
         "problem": report.problem or None,
+        "problem_code": report.problem_code or None,
         "signatures": [
             {
                 "signer": s.signer_name,
@@ -137,6 +149,7 @@ def verify_api(
                 "valid": s.valid,
                 "timestamped": s.timestamped,
                 "problem": s.problem or None,
+                "problem_code": s.problem_code or None,
             }
             for s in report.signatures
         ],

@@ -38,6 +38,7 @@ from pydantic_core import InitErrorDetails
 from motcua.accounts.api import Agency, User, user_has_any_role
 from motcua.accounts.data import Role
 from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.identifiers import dossier_code_query
 from motcua.dossiers.api import (
     NATIONAL_STATUS,
     STATUS_LABELS,
@@ -665,13 +666,19 @@ def dossier_list_api(request: HttpRequest, filters: Query[DossierFilter]) -> dic
     number or the tax code."""
     qs = dossier_search(
         user=_caller(request),
-        q=filters.q,
+        q=dossier_code_query(filters.q) or filters.q,
         status=filters.status.value if filters.status else None,
         overdue=filters.overdue,
     )
     count = qs.count()
     page = qs.select_related("procedure_version")[filters.offset : filters.offset + filters.limit]
     return {"items": [_summary(d) for d in page], "count": count}
+
+
+def _find(user: Any, code: str) -> Dossier:
+    """The dossier by its code as typed (lower case, spaces, en dashes: read by
+    `access_dossier_for_officer`), or `#<id>`; 404 unless the caller may see it."""
+    return access_dossier_for_officer(user=user, code=code)
 
 
 @router.get(
@@ -687,7 +694,7 @@ def dossier_detail_api(
     """One dossier with its deadline, the steps in progress, its documents and the actions
     the caller may take now. 404 when it does not exist or the caller may not see it."""
     user = _caller(request)
-    return _detail(access_dossier_for_officer(user=user, code=code), user)
+    return _detail(_find(user, code), user)
 
 
 @router.get(
@@ -702,7 +709,7 @@ def dossier_events_api(
 ) -> dict[str, Any]:
     """Every transition and handover, oldest first: who, when, from and to which agency or
     person, and whether the step was handed over early, on time or late."""
-    dossier = access_dossier_for_officer(user=_caller(request), code=code)
+    dossier = _find(_caller(request), code)
     return {"items": [_event(e) for e in dossier_events(dossier=dossier)]}
 
 
@@ -725,7 +732,7 @@ def dossier_action_api(
     or action. 409: not possible in the dossier's current state (or another officer acted
     first)."""
     user = _caller(request)
-    dossier = access_dossier_for_officer(user=user, code=code)
+    dossier = _find(user, code)
     data: dict[str, Any] = (
         payload.model_dump(exclude_none=True, exclude={"file", "result"}) if payload else {}
     )

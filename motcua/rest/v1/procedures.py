@@ -87,7 +87,6 @@ class ProcedureDetailOut(ProcedureSummaryOut):
     restart_on_supplement: bool
     steps: list[StepOut]
     published_at: str | None
-    source: str
 
 
 class ProcedureFilter(Schema):
@@ -175,6 +174,5 @@ def procedure_detail(request: HttpRequest, code: str) -> dict[str, Any]:
             for s in v.steps.all()
         ],
         published_at=v.published_at.isoformat() if v.published_at else None,
-        source=v.source,
     )
     return data

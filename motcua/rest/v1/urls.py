@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from motcua.core.access import mark
@@ -11,7 +14,11 @@ from motcua.rest import errors
 from motcua.rest.v1 import agencies, auth, calendar, documents, dossiers, procedures
 
 api = NinjaAPI(
-    title="motcua API",
+    # Lazy: the OpenAPI document and its pages are in the request's language.
+    title=format_lazy(  # type: ignore[arg-type]
+        _("API of the administrative procedure information system of {province} province"),
+        province=settings.MOTCUA_PROVINCE_NAME,
+    ),
     version="1.0.0",
     description=(
         "REST API of motcua, the one-stop shop (Một cửa) of a Vietnamese province. "
