@@ -56,7 +56,7 @@ def _run_in_threads(workers: list[Callable[[], Any]]) -> list[Any]:
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=300)
     assert not any(t.is_alive() for t in threads), "a worker hung"
     return results
 
