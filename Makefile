@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports migrations-check unit browser messages bench clean
+.PHONY: run test lint typecheck imports migrations-check unit browser messages hooks bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is required ($(PYTHON) not found)"; exit 1; }
@@ -48,12 +48,18 @@ migrations-check: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
-## make messages: extract and compile translations (needs GNU gettext)
+## make messages: update locale/vi/LC_MESSAGES/django.po from the code (new msgids come in
+## empty or fuzzy: translate them in the .po) and compile it to the committed .mo (needs GNU gettext)
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore="*/tests/*" --ignore=bench \
+	--ignore=tools
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=tests \
-		--ignore="*/tests/*" --ignore=bench --ignore=tools --no-obsolete
-	$(BIN)/python tools/fill_translations.py
-	$(BIN)/python tools/compile_messages.py
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext (apt install gettext)"; exit 1; }
+	$(BIN)/python manage.py makemessages -l vi $(MESSAGES_IGNORE) --no-obsolete
+	$(BIN)/python manage.py compilemessages -l vi $(MESSAGES_IGNORE)
+
+## make hooks: run the first checks of `make test` before every commit (.pre-commit-config.yaml)
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from motcua.core.pdf_stub import pdf_stub
+
 
 @pytest.fixture(autouse=True)
 def _vietnamese(settings: Any) -> None:
@@ -247,35 +249,7 @@ def run_at_once(fn: Any, times: int = 2) -> list[Any]:
 def pdf_bytes(*lines: str) -> bytes:
     """A small valid one-page PDF (Helvetica, ASCII text): a result document that can be read
     and signed (a result that cannot be parsed is refused, issue 17 item 3)."""
-    text = " ".join(
-        "({}) Tj 0 -20 Td".format(
-            line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        )
-        for line in (lines or ("KET QUA",))
-    )
-    content = f"BT /F1 12 Tf 56 780 Td {text} ET".encode("latin-1", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_stub(*(lines or ("KET QUA",)))
 
 
 def _require(what: str, reason: str) -> None:

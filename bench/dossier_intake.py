@@ -363,7 +363,8 @@ def profile_service(world: dict[str, Any], n: int = 200) -> None:
         ("intake.py", "_clock_fields"),
         ("deadlines.py", "calendar"),
         ("core/fastinsert.py", "insert"),
-        ("intake.py", "_instantiate_steps"),
+        ("steps.py", "steps_instantiate"),
+        ("transition.py", "dossier_creation"),
         ("events.py", "dossier_event_record"),
         ("django/db/transaction.py", "__exit__"),
     ]

@@ -7,6 +7,10 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("motcua")
+# The app of every thread (web threads, the live-server thread of the tests), not only of the
+# one that imported this module: motcua code reaches it as `celery.current_app` and never
+# imports config (motcua/core/jobs.py, tests/test_import_graph.py).
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

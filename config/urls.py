@@ -27,9 +27,8 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include(api_urlpatterns)),
     path("desk/", include("motcua.desk.urls")),
-    path(
-        "sandbox-gateway/", include("motcua.payments.sandbox")
-    ),  # 404 unless MOTCUA_PAYMENT_SANDBOX
+    # The sandbox payment gateway's "bank" pages: 404 unless MOTCUA_PAYMENT_SANDBOX.
+    path("sandbox-gateway/", include("motcua.integrations.payment_sandbox")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -189,7 +189,7 @@ def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tm
         )
         # Right after submitting, before the desk has looked at it, the citizen pays the fee.
         assert not d.code
-        page.get_by_role("link", name="Thanh toán lệ phí").click()
+        page.get_by_role("link", name="Thanh toán phí, lệ phí").click()
         page.wait_for_url(f"**/ho-so-cua-toi/{d.reference}/thanh-toan/")
         look("pay")
         page.click("main button[type=submit] >> nth=-1")

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "motcua.core",
+    "motcua.integrations",
     "motcua.accounts",
     "motcua.calendar",
     "motcua.catalog",

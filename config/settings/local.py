@@ -1,5 +1,6 @@
 """The embedded default: SQLite, eager jobs, demo data allowed."""
 
+from config.caches import cache_from_url
 from config.env import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR

@@ -1,5 +1,6 @@
 """Production: everything from the environment; demo data refused."""
 
+from config.caches import cache_from_url
 from config.env import env
 from config.settings.base import *  # noqa: F403
 

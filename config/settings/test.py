@@ -2,6 +2,8 @@
 
 import secrets
 
+from config.caches import cache_from_url
+from config.env import env
 from config.settings.base import *  # noqa: F403
 
 MOTCUA_ENVIRONMENT = "test"

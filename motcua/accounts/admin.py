@@ -47,7 +47,7 @@ class PermissionLabels:
         return field
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(admin.TabularInline[RoleAssignment, User]):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["agency"]
@@ -62,7 +62,7 @@ class GroupAdmin(PermissionLabels, BaseGroupAdmin):
 
 
 @admin.register(User)
-class UserAdmin(PermissionLabels, BaseUserAdmin):
+class UserAdmin(PermissionLabels, BaseUserAdmin[User]):
     inlines = [RoleInline]
     list_display = ["username", "full_name", "email", "is_active", "is_staff", "is_system"]
     fieldsets = (
@@ -72,7 +72,7 @@ class UserAdmin(PermissionLabels, BaseUserAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = [
         "code",
         "name",
@@ -89,6 +89,6 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = ["key_hash", "prefix", "user", "created_at"]

@@ -6,8 +6,16 @@ from motcua.accounts import selectors as _selectors
 from motcua.accounts.models import Agency, ApiToken, CitizenProfile, RoleAssignment, User
 from motcua.accounts.oidc import OidcError, OidcStart, oidc_enabled, oidc_finish, oidc_start
 from motcua.accounts.permissions import roles_required, signed_in
-from motcua.accounts.province_import import commune_choices, commune_name, province_import
+from motcua.accounts.province_import import (
+    commune_choices,
+    commune_name,
+    province_communes,
+    province_import,
+)
 from motcua.accounts.selectors import (
+    agencies_in_force,
+    agencies_monitored_by,
+    agencies_where_desk_officer,
     agency_get_by_code,
     agency_list,
     agency_where_desk_officer,
@@ -15,27 +23,21 @@ from motcua.accounts.selectors import (
     commune_codes,
     desk_agencies_sql,
     password_reset_users,
+    role_holders,
     user_agency_ids,
     user_has_any_role,
     user_landing,
     user_roles,
 )
-from motcua.accounts.services import (
-    agency_upsert,
-    api_token_authenticate,
-    api_token_issue,
-    citizen_authenticate,
-    citizen_link_oidc,
-    citizen_profile_import,
-    citizen_profile_update,
-    citizen_sign_in_oidc,
-    citizen_sign_up,
-    citizen_verify_contact,
-    password_reset_code_send,
-    password_reset_with_code,
-    role_grant,
-    verification_code_send,
-)
+from motcua.accounts.services.agencies import agency_upsert
+from motcua.accounts.services.eid import citizen_link_oidc, citizen_sign_in_oidc
+from motcua.accounts.services.passwords import password_reset_code_send, password_reset_with_code
+from motcua.accounts.services.profiles import citizen_profile_import, citizen_profile_update
+from motcua.accounts.services.roles import role_grant
+from motcua.accounts.services.signin import citizen_authenticate
+from motcua.accounts.services.signup import citizen_sign_up
+from motcua.accounts.services.tokens import api_token_authenticate, api_token_issue
+from motcua.accounts.services.verification import citizen_verify_contact, verification_code_send
 
 __all__ = [
     "Agency",
@@ -61,6 +63,9 @@ __all__ = [
     "verification_code_send",
     "RoleAssignment",
     "User",
+    "agencies_in_force",
+    "agencies_monitored_by",
+    "agencies_where_desk_officer",
     "agency_get_by_code",
     "agency_where_desk_officer",
     "desk_agencies_sql",
@@ -69,10 +74,12 @@ __all__ = [
     "commune_choices",
     "commune_name",
     "commune_codes",
+    "province_communes",
     "province_import",
     "api_token_authenticate",
     "api_token_issue",
     "role_grant",
+    "role_holders",
     "roles_required",
     "signed_in",
     "user_agency_ids",

@@ -6,7 +6,7 @@ said "This password is too short…" in English; the admin's newer labels, sever
 messages and the CSRF failure page are untranslated too, and one admin heading is mistranslated
 ("Các mô models trong …"). Gettext looks a message up by its exact msgid, and our catalog
 (LOCALE_PATHS) is searched before Django's own: listing Django's exact msgids here puts them in
-our catalog with `make messages`; the Vietnamese is in tools/vi_translations_catalog.py.
+our catalog with `make messages`; their Vietnamese is in locale/vi/LC_MESSAGES/django.po.
 
 Nothing imports this module at run time. When Django is upgraded, compare its `en` and `vi`
 catalogs again (tests/test_vi_interface.py checks every entry here is translated).

@@ -13,12 +13,13 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
 
 from motcua.accounts.data import AgencyKind
 from motcua.accounts.models import Agency, User
-from motcua.accounts.services import agency_upsert
+from motcua.accounts.services.agencies import agency_upsert
 
 REORGANISATION = datetime.date(2025, 7, 1)
 
@@ -166,6 +167,11 @@ def commune_choices(*, province_code: int) -> list[tuple[int, str]]:
         ((int(w.code), w.name) for w in Ward.iter_all() if int(w.province_code) == province_code),
         key=lambda item: item[1],
     )
+
+
+def province_communes() -> list[tuple[int, str]]:
+    """`commune_choices` of the province this installation serves (MOTCUA_PROVINCE_CODE)."""
+    return commune_choices(province_code=int(getattr(settings, "MOTCUA_PROVINCE_CODE", 11)))
 
 
 @functools.lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ import functools
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from vietnam_provinces import Ward
 
 from motcua.accounts.data import OVERSIGHT_ROLES, WORKER_ROLES, Landing, Role
@@ -108,6 +109,36 @@ def user_agency_ids(*, user: User, roles: frozenset[Role] | set[Role]) -> set[in
         frontier = children - ids
         ids |= children
     return ids
+
+
+def agencies_in_force() -> QuerySet[Agency]:
+    """The agencies in force today (local date), ordered by code."""
+    return agency_list(on=timezone.localdate())
+
+
+def agencies_where_desk_officer(*, user: User) -> list[Agency]:
+    """The desks (receiving agencies) where the user is a desk officer, ordered by code."""
+    ids = [a for r, a in user_roles(user=user) if r == Role.DESK_OFFICER and a is not None]
+    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+
+
+def agencies_monitored_by(*, user: User, roles: frozenset[Role] | set[Role]) -> list[Agency]:
+    """Agencies whose dossiers the user watches: those where they hold one of `roles` (with
+    the subtree of a province admin's, as `user_agency_ids`) and the agencies those desks
+    receive dossiers for; ordered by code."""
+    ids = user_agency_ids(user=user, roles=roles)
+    served = set(Agency.objects.filter(receiving_desk_id__in=ids).values_list("id", flat=True))
+    return list(Agency.objects.filter(pk__in=ids | served).order_by("code"))
+
+
+def role_holders(*, role: str, agency_id: int) -> list[User]:
+    """Active people holding `role` in the agency (candidates to receive a step), by name."""
+    assignments = (
+        RoleAssignment.objects.filter(role=role, agency_id=agency_id, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+    return [a.user for a in assignments]
 
 
 # --- citizen accounts -------------------------------------------------------------------------

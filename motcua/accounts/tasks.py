@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from motcua.accounts.services import verification_code_deliver
+from motcua.accounts.services.verification import verification_code_deliver
 from motcua.integrations.sms import SmsError
 
 

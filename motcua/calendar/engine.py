@@ -416,12 +416,22 @@ class WorkingCalendar:
         target = self._cum_us(due) - max(0, int(seconds)) * _US
         if target <= 0:
             return self._instant(dt.date.fromordinal(1), 0)
-        full_days, rest = divmod(target, self._day_us)
-        if rest == 0:  # the end of the full_days-th working day
-            day = self._nth_after(0, full_days)
-            return self._instant(dt.date.fromordinal(day), self._close_us)
-        day = self._nth_after(0, full_days + 1)
-        return self._at_offset(dt.date.fromordinal(day), rest)
+        return self._at_cum(target)
+
+    def add_working_seconds(self, instant: dt.datetime, seconds: int) -> dt.datetime:
+        """The instant `seconds` of working time after `instant`, walking the office sessions
+        of working days from `instant` itself: no cut-off and no clock start, unlike
+        `deadline` (an officer's next action, not a dossier received). An end exactly at a
+        session's end stays there (17:30, not 07:30 the next day);
+        `working_seconds_between(instant, result) == seconds`. 0 seconds give `instant`
+        (in `tz`). Raises ValueError for a naive `instant` or seconds below 0."""
+        _require_aware(instant, "instant")
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        local = instant.astimezone(self.tz)
+        if seconds == 0:
+            return local
+        return self._at_cum(self._cum_us(local) + int(seconds) * _US)
 
     # ------------------------------------------------------------------ internals
 
@@ -449,6 +459,16 @@ class WorkingCalendar:
                 return self._instant(d, s + offset_us)
             offset_us -= length
         raise AssertionError("offset beyond the working day")  # pragma: no cover
+
+    def _at_cum(self, target_us: int) -> dt.datetime:
+        """The instant where the working time counted from ordinal day 1 reaches `target_us`
+        (> 0; the inverse of `_cum_us`). The end of a working day is its closing time."""
+        full_days, rest = divmod(target_us, self._day_us)
+        if rest == 0:  # the end of the full_days-th working day
+            day = self._nth_after(0, full_days)
+            return self._instant(dt.date.fromordinal(day), self._close_us)
+        day = self._nth_after(0, full_days + 1)
+        return self._at_offset(dt.date.fromordinal(day), rest)
 
     def _walk(self, begin: dt.datetime, total_us: int) -> dt.datetime:
         d = begin.date()

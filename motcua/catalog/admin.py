@@ -33,7 +33,7 @@ from motcua.core.errors import ApplicationError
 INTERNAL_FIELDS = {"id", "created_at", "updated_at", "search_text", "sort_key"}
 
 
-class _FrozenInline(admin.TabularInline):
+class _FrozenInline(admin.TabularInline[Any, ProcedureVersion]):
     extra = 0
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -60,7 +60,7 @@ class StepInline(_FrozenInline):
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(admin.ModelAdmin):
+class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
     list_display = [
         "procedure",
         "number",
@@ -181,7 +181,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(admin.ModelAdmin[Procedure]):
     list_display = ["code", "code_is_provisional", "created"]
     search_fields = ["code"]
 
@@ -191,6 +191,6 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Field)
-class FieldAdmin(admin.ModelAdmin):
+class FieldAdmin(admin.ModelAdmin[Field]):
     list_display = ["name", "code"]
     search_fields = ["name"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.data import (
     ApplicantKind,
@@ -47,7 +48,10 @@ STEP_ROLE_CHOICES = [
     ("specialist", _("Specialist")),
     ("leader", _("Leader")),
 ]
-FEE_KIND_CHOICES = [(FeeKind.FEE.value, _("Fee")), (FeeKind.CHARGE.value, _("Charge"))]
+FEE_KIND_CHOICES = [
+    (FeeKind.FEE.value, pgettext_lazy("fee kind", "Fee")),
+    (FeeKind.CHARGE.value, _("Charge")),
+]
 REQUIREMENT_CHOICES = [
     (Requirement.MANDATORY.value, _("Mandatory")),
     (Requirement.CONDITIONAL.value, _("Conditional")),
@@ -268,7 +272,9 @@ class Fee(models.Model):
     position = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=600)
     kind = models.CharField(_("kind"), max_length=8, choices=FEE_KIND_CHOICES)
-    amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    amount_vnd = models.PositiveBigIntegerField(
+        pgettext_lazy("fee rate", "amount (VND)"), null=True, blank=True
+    )
     case = models.TextField(_("depends on"), blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from motcua.core.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["object_type"]
     search_fields = ["action", "actor_label", "object_id"]

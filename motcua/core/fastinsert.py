@@ -135,7 +135,8 @@ def _rows(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> l
     if not _server_binding(connection):
         with connection.cursor() as cur:
             cur.execute(sql, params)
-            return cur.fetchall()
+            found: list[Any] = cur.fetchall()
+            return found
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
@@ -144,7 +145,8 @@ def _rows(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> l
         with connection.wrap_database_errors:
             raw = _kept_cursor(connection)
             raw.execute(sql, params)
-            return raw.fetchall()
+            rows: list[Any] = raw.fetchall()
+            return rows
     with connection.wrap_database_errors:
         fresh: Any = _HotCursor(connection.connection)
     wrapper: CursorWrapper
@@ -155,7 +157,8 @@ def _rows(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> l
         wrapper = connection.make_cursor(fresh)
     with wrapper:
         wrapper.execute(sql, params)
-        return wrapper.fetchall()
+        logged: list[Any] = wrapper.fetchall()
+        return logged
 
 
 def _kept_cursor(connection: BaseDatabaseWrapper) -> _HotCursor:

@@ -1,4 +1,8 @@
-"""Side effects after commit: the one helper services use to schedule background jobs."""
+"""Side effects after commit: the one helper services use to schedule background jobs.
+
+The Celery app is `celery.current_app`: config/celery.py (the composition root, loaded with the
+settings through config/__init__.py) makes its app the default of every thread, so nothing here
+imports `config`."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -33,15 +38,14 @@ def enqueue_on_commit(task_name: str, /, **kwargs: Any) -> None:
     transaction."""
     if _suppressed.get():
         return
-    from config.celery import app
 
     def _send() -> None:
         logger.info("enqueue %s %s", task_name, kwargs)
         tasks_load()
-        if app.conf.task_always_eager:
-            app.tasks[task_name].apply(kwargs=kwargs)
+        if current_app.conf.task_always_eager:
+            current_app.tasks[task_name].apply(kwargs=kwargs)
         else:
-            app.send_task(task_name, kwargs=kwargs)
+            current_app.send_task(task_name, kwargs=kwargs)
 
     # robust: a failing job is logged; it never turns a committed change into an error page.
     transaction.on_commit(_send, robust=True)
@@ -49,8 +53,6 @@ def enqueue_on_commit(task_name: str, /, **kwargs: Any) -> None:
 
 def tasks_load() -> None:
     """Import every app's tasks module (Celery's autodiscovery is lazy)."""
-    from config.celery import app
-
     if not getattr(tasks_load, "_done", False):
-        app.autodiscover_tasks(force=True)
+        current_app.autodiscover_tasks(force=True)
         tasks_load._done = True  # type: ignore[attr-defined]

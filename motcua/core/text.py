@@ -1,4 +1,4 @@
-"""Vietnamese text folding for accent- and case-insensitive search."""
+"""Vietnamese text: folding for accent- and case-insensitive search, amounts in figures."""
 
 from __future__ import annotations
 
@@ -27,6 +27,18 @@ def fold(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def strip_accents(value: str) -> str:
+    """Drop the Vietnamese diacritics and keep the rest (case, spaces, punctuation): for
+    ASCII-only places such as e-mail addresses or a standard PDF font.
+
+    >>> strip_accents("Điện Biên Phủ")
+    'Dien Bien Phu'
+    """
+    text = unicodedata.normalize("NFD", value)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
 def search_words(query: str) -> list[str]:
     """The folded words of a search query, without duplicates, in order."""
     seen: dict[str, None] = {}
@@ -35,3 +47,8 @@ def search_words(query: str) -> list[str]:
         if word:
             seen.setdefault(word, None)
     return list(seen)
+
+
+def vnd_figures(amount: int) -> str:
+    """100000 → "100.000" (Vietnamese thousands separator, whatever the page's language)."""
+    return f"{amount:,}".replace(",", ".")

@@ -4,9 +4,7 @@ calendar, 40+ real procedures and the demo accounts. Refused in production."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -31,6 +29,8 @@ from motcua.core import clock, jobs
 from motcua.core.errors import ApplicationError
 from motcua.core.links import public_url
 from motcua.core.models import AuditEntry
+from motcua.demo import dossiers as demo_dossiers
+from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_CITIZEN_PROFILE, demo_password
 from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
 from motcua.dossiers.api import Dossier, demo_results_to_sign, dossier_result_sign
 
@@ -38,47 +38,8 @@ DIEN_BIEN = 11
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    full_name: str
-    role: Role
-    agency_code: str | None
-    staff: bool = False
-
-
-DEMO_ACCOUNTS = [
-    DemoAccount("desk", "Nguyễn Thị Mai", Role.DESK_OFFICER, "H11.01.01"),
-    DemoAccount("chuyenvien", "Trần Văn Hùng", Role.SPECIALIST, "H11.05"),
-    DemoAccount("lanhdao", "Lò Văn Thắng", Role.LEADER, "H11.05"),
-    DemoAccount("congdan", "Quàng Thị Hoa", Role.CITIZEN, None),
-    DemoAccount("quantri", "Phạm Minh Quân", Role.PROVINCE_ADMIN, "H11", staff=True),
-    DemoAccount("giamsat", "Vũ Thị Giang", Role.SUPERVISOR, "H11"),
-]
-
-
-# The demo citizen's profile (verified), so online forms are prefilled. Invented data:
-# the ID number follows the CCCD structure (011 = Điện Biên, 1 = woman born in the 1900s).
-DEMO_CITIZEN_PROFILE: dict[str, Any] = {
-    "email": "quang.thi.hoa@example.vn",
-    "phone": "0915286147",
-    "kind": "person",
-    "full_name": "Quàng Thị Hoa",
-    "id_number": "011188004321",
-    "date_of_birth": datetime.date(1988, 6, 15),
-    "address": "Số nhà 27, tổ dân phố 9",
-    "commune_code": 3127,  # Phường Điện Biên Phủ
-}
-
-
 class DemoRefused(ApplicationError):
     pass
-
-
-def demo_password() -> str:
-    import os
-
-    return os.environ.get("MOTCUA_DEMO_PASSWORD") or "motcua-demo"
 
 
 #: The admin site's group of the demo's province administrators (a name people read: in
@@ -189,11 +150,9 @@ def demo_load(*, force: bool = False) -> list[str]:
         user=User.objects.get(username="congdan"), verified=True, **DEMO_CITIZEN_PROFILE
     )
     done.append("citizen profile: congdan (verified)")
-    from motcua.demo.dossiers import demo_dossiers_load
-
     # Bulk load: the forms are rendered on first use, not as 400 jobs at commit.
     with jobs.suppressed():
-        done += demo_dossiers_load()
+        done += demo_dossiers.demo_dossiers_load()
         done += _demo_payments()
     done += _demo_signatures()
     _demo_mark(DEMO_LOADED)

@@ -5,8 +5,11 @@ Object-level access is decided by the dossiers app (`access_dossier_for_officer`
 
 from __future__ import annotations
 
-from motcua.accounts.api import roles_required
+from dataclasses import dataclass
+
+from motcua.accounts.api import User, roles_required, user_roles
 from motcua.accounts.data import Role
+from motcua.dossiers.api import notices_unread_count
 
 #: People who work on dossiers: they have a worklist and take actions.
 WORKER_ROLES = (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER)
@@ -39,3 +42,28 @@ viewers = roles_required(*VIEWER_ROLES)
 desk_officers = roles_required(Role.DESK_OFFICER)
 monitors = roles_required(*MONITOR_ROLES)
 payment_reporters = roles_required(*PAYMENT_REPORT_ROLES)
+
+
+@dataclass(frozen=True)
+class NavInfo:
+    """Which entries of the desk menu a person sees, by the roles they hold, and their
+    unread notices."""
+
+    is_desk_officer: bool
+    is_monitor: bool
+    is_worker: bool
+    sees_payments: bool
+    sees_satisfaction: bool
+    unread: int
+
+
+def nav_info(user: User) -> NavInfo:
+    roles = {r for r, _a in user_roles(user=user)}
+    return NavInfo(
+        is_desk_officer=Role.DESK_OFFICER in roles,
+        is_monitor=bool(roles & {r.value for r in MONITOR_ROLES}),
+        is_worker=bool(roles & {Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER}),
+        sees_payments=bool(roles & {r.value for r in PAYMENT_REPORT_ROLES}),
+        sees_satisfaction=bool(roles & {r.value for r in SATISFACTION_ROLES}),
+        unread=notices_unread_count(user=user),
+    )

@@ -1,4 +1,5 @@
-"""Words for the desk: deadline states, remaining working time, action names, timeline lines.
+"""Words for the desk: dossier references, deadline states, remaining working time, action
+names, timeline lines.
 
 Presentation only: every number shown here was computed by the dossiers app
 (`deadline_view`, `step_deadline_view`, the events); this module only puts it into words."""
@@ -19,6 +20,7 @@ from motcua.dossiers.api import (
     NATIONAL_STATUS,
     STATUS_LABELS,
     DeadlineView,
+    Dossier,
     DossierEvent,
     DossierStatus,
 )
@@ -41,6 +43,11 @@ OUTCOME_LABELS: Mapping[str, Any] = {
     "on_time": gettext_lazy("On time"),
     "late": gettext_lazy("Late"),
 }
+
+
+def dossier_ref(dossier: Dossier) -> str:
+    """What the desk URLs use for a dossier: its code, or "#<id>" before it has one."""
+    return dossier.code or f"#{dossier.pk}"
 
 
 def status_label(status: str) -> str:

@@ -345,7 +345,7 @@ def verify_pdf(
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation import KeyUsageConstraints
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
     roots = [cert for data in trust_roots for cert in certificates_load(data)]

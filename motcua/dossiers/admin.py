@@ -18,7 +18,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.workflow import STATUS_LABELS, DossierStatus
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Lists and shows; never adds, changes or deletes (no actions either)."""
 
     actions = None

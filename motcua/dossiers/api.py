@@ -1,5 +1,6 @@
 """Public Python API of the dossiers app. Other apps import only this module and data.py."""
 
+from motcua.dossiers.locks import dossier_lock
 from motcua.dossiers.models import (
     DRAFT_STEPS,
     Dossier,
@@ -29,12 +30,19 @@ from motcua.dossiers.selectors import (
     deadline_view,
     demo_results_to_sign,
     desk_queue,
+    dossier_code_exists,
     dossier_events,
+    dossier_find,
     dossier_search,
     dossiers_near_due,
     dossiers_overdue,
+    earlier_main_steps,
     kiosk_status,
+    next_main_step,
+    notices_for_user,
+    notices_unread_count,
     public_track,
+    public_track_with_factor,
     result_signed_for_code,
     step_deadline_view,
     tracking_ledger,
@@ -98,6 +106,11 @@ from motcua.dossiers.services.processing import (
     dossier_withdraw,
 )
 from motcua.dossiers.services.sweep import deadline_sweep, notice_mark_read
+from motcua.dossiers.services.transition import (
+    TransitionHook,
+    transition_hook_add,
+    transition_hook_remove,
+)
 from motcua.dossiers.validators import upload_problem
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
@@ -159,7 +172,10 @@ __all__ = [
     "dossier_cancel",
     "dossier_complete",
     "dossier_consult",
+    "dossier_code_exists",
     "dossier_events",
+    "dossier_find",
+    "dossier_lock",
     "dossier_form_kinds",
     "dossier_form_pdf",
     "dossier_form_render",
@@ -186,16 +202,24 @@ __all__ = [
     "form_data",
     "dossiers_near_due",
     "dossiers_overdue",
+    "earlier_main_steps",
     "kiosk_status",
+    "next_main_step",
+    "notices_for_user",
+    "notices_unread_count",
     "notice_mark_read",
     "result_signed_for_code",
     "public_track",
+    "public_track_with_factor",
     "result_find_by_sha256",
     "result_signing_failure",
     "step_context",
     "step_deadline_view",
     "tracking_ledger",
     "tracking_url",
+    "TransitionHook",
+    "transition_hook_add",
+    "transition_hook_remove",
     "visible_dossiers",
     "worklist_for_user",
     "worklist_page",

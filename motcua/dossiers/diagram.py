@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from motcua.dossiers.workflow import NATIONAL_STATUS, TRANSITIONS
+from motcua.dossiers.workflow import INITIAL, NATIONAL_STATUS, TRANSITIONS
 
 
 def mermaid() -> str:
     lines = ["stateDiagram-v2"]
     for status in TRANSITIONS:
         lines.append(f"    {status.value}: {status.value} ({NATIONAL_STATUS[status]})")
-    lines.append("    [*] --> submitted")
-    lines.append("    [*] --> received")
-    lines.append("    [*] --> completion_requested")
-    lines.append("    [*] --> refused")
+    for status in TRANSITIONS:
+        if status in INITIAL:
+            lines.append(f"    [*] --> {status.value}")
     for status, targets in TRANSITIONS.items():
         for target in sorted(targets):
             lines.append(f"    {status.value} --> {target.value}")

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import BaseModel
-from motcua.dossiers.workflow import STATUS_LABELS, DossierStatus
+from motcua.dossiers.workflow import (
+    STATUS_LABELS,
+    STEP_STATUS_LABELS,
+    DossierStatus,
+    StepKind,
+    StepStatus,
+)
 
 
 def _new_pin() -> str:
@@ -31,13 +37,7 @@ RETURN_METHOD_CHOICES = [
     ("post", _("By post")),
     ("online", _("Online")),
 ]
-STEP_STATUS_CHOICES = [
-    ("pending", _("Not started")),
-    ("active", _("In progress")),
-    ("waiting", _("Waiting for consultations")),
-    ("done", _("Done")),
-    ("cancelled", _("Cancelled")),
-]
+STEP_STATUS_CHOICES = [(s.value, STEP_STATUS_LABELS[s]) for s in StepStatus]
 DOCUMENT_KIND_CHOICES = [
     ("attachment", _("Attachment")),
     ("supplement", _("Supplement")),
@@ -238,7 +238,10 @@ class DossierStep(models.Model):
         verbose_name=_("main step"),
     )
     status = models.CharField(
-        max_length=10, choices=STEP_STATUS_CHOICES, default="pending", verbose_name=_("status")
+        max_length=10,
+        choices=STEP_STATUS_CHOICES,
+        default=StepStatus.PENDING.value,
+        verbose_name=_("status"),
     )
     budget_hours = models.DecimalField(
         max_digits=8, decimal_places=2, verbose_name=_("time allowed (working hours)")
@@ -265,23 +268,27 @@ class DossierStep(models.Model):
             # The worklist reads each queue in due order (selectors.worklist_page).
             models.Index(
                 fields=["assignee", "due_at", "id"],
-                condition=Q(status="active"),
+                condition=Q(status=StepStatus.ACTIVE.value),
                 name="step_mine_due",
             ),
             models.Index(
                 fields=["agency", "role", "due_at", "id"],
-                condition=Q(status="active", assignee__isnull=True),
+                condition=Q(status=StepStatus.ACTIVE.value, assignee__isnull=True),
                 name="step_queue_due",
             ),
             models.Index(
                 fields=["agency", "due_at", "id"],
-                condition=Q(status="active", assignee__isnull=True, kind="consult"),
+                condition=Q(
+                    status=StepStatus.ACTIVE.value,
+                    assignee__isnull=True,
+                    kind=StepKind.CONSULT.value,
+                ),
                 name="step_consult_due",
             ),
             # The deadline sweep reads only the active steps with a warning to give.
             models.Index(
                 fields=["near_due_at"],
-                condition=Q(status="active") & ~Q(warned="overdue"),
+                condition=Q(status=StepStatus.ACTIVE.value) & ~Q(warned="overdue"),
                 name="step_to_warn",
             ),
         ]

@@ -12,7 +12,14 @@ from motcua.accounts.data import Role
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.workflow import Action, DossierStatus, action_allowed_in
+from motcua.dossiers.workflow import (
+    OPEN_STEP,
+    Action,
+    DossierStatus,
+    StepKind,
+    StepStatus,
+    action_allowed_in,
+)
 
 A = Action
 VIEW_ROLES = frozenset(
@@ -34,9 +41,9 @@ class StepContext:
 
 
 def step_context(dossier: Dossier) -> StepContext:
-    steps = [s for s in dossier.steps.all() if s.status in ("active", "waiting")]
+    steps = [s for s in dossier.steps.all() if s.status in OPEN_STEP]
     main = next((s for s in steps if s.parent_id is None), None)
-    consultations = [s for s in steps if s.parent_id is not None and s.status == "active"]
+    consultations = [s for s in steps if s.parent_id is not None and s.status == StepStatus.ACTIVE]
     return StepContext(main=main, consultations=consultations)
 
 
@@ -81,6 +88,14 @@ def is_applicant(*, user: User, dossier: Dossier) -> bool:
         and dossier.applicant_user_id is not None
         and dossier.applicant_user_id == user.pk
     )
+
+
+def require_applicant(*, user: User | None, dossier: Dossier) -> User:
+    """PermissionDenied unless the user is the dossier's applicant (`is_applicant`): for the
+    applicant's own answers online (completing, supplements, withdrawal)."""
+    if user is None or not is_applicant(user=user, dossier=dossier):
+        raise PermissionDenied(_("Only the applicant may do this."), code="forbidden")
+    return user
 
 
 def access_dossier_for_applicant(*, user: User, reference: str) -> Dossier:
@@ -168,15 +183,15 @@ def _may(
     if not _may_work_step(roles, user, main):
         return False
     if action == A.APPROVE:
-        return main.kind == "approve"
+        return main.kind == StepKind.APPROVE
     if action == A.COMPLETE:
-        return main.kind not in ("intake", "return")
+        return main.kind not in (StepKind.INTAKE, StepKind.RETURN)
     if action == A.FORWARD:
-        return main.kind != "return"
+        return main.kind != StepKind.RETURN
     if action == A.SEND_BACK:
-        return main.kind != "intake"
+        return main.kind != StepKind.INTAKE
     if action in (A.CONSULT, A.TRANSFER, A.REQUEST_SUPPLEMENT, A.REJECT):
-        return main.kind not in ("intake", "return")
+        return main.kind not in (StepKind.INTAKE, StepKind.RETURN)
     return False
 
 
@@ -197,7 +212,7 @@ MOVING = frozenset(
 def state_problem(action: Action, dossier: Dossier, ctx: StepContext) -> str | None:
     """Why the action is not possible in the dossier's current state beyond its status (a step
     waiting for consultations, an appointment already extended), or None."""
-    if action in MOVING and ctx.main is not None and ctx.main.status == "waiting":
+    if action in MOVING and ctx.main is not None and ctx.main.status == StepStatus.WAITING:
         return _("The step is waiting for the answers of the consulted agencies.")
     if action == A.APOLOGIZE and dossier.extended:
         return _("A new appointment can be set only once.")

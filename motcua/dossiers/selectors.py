@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import re
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from motcua.accounts.api import User, user_roles
 from motcua.core import clock
+from motcua.core.identifiers import dossier_code_normalize
 from motcua.core.text import fold
 from motcua.dossiers import deadlines
 from motcua.dossiers.deadlines import near_due_threshold_seconds
-from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, OnlineDraft
-from motcua.dossiers.permissions import visible_dossiers
-from motcua.dossiers.workflow import IN_PROGRESS
-
-OPEN_STEP = ("active", "waiting")
+from motcua.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    Notice,
+    OnlineDraft,
+)
+from motcua.dossiers.permissions import step_context, visible_dossiers
+from motcua.dossiers.workflow import (
+    IN_PROGRESS,
+    OPEN_STEP,
+    DossierStatus,
+    StepKind,
+    StepStatus,
+)
 
 
 def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
@@ -27,28 +45,28 @@ def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
     for role, agency_id in pairs:
         queue |= Q(assignee__isnull=True, role=role, agency_id=agency_id)
         if role == "leader":  # leaders answer consultations of their agency too
-            queue |= Q(assignee__isnull=True, kind="consult", agency_id=agency_id)
+            queue |= Q(assignee__isnull=True, kind=StepKind.CONSULT, agency_id=agency_id)
     return (
-        DossierStep.objects.filter(status="active")
+        DossierStep.objects.filter(status=StepStatus.ACTIVE)
         .filter(Q(assignee=user) | queue)
-        .exclude(dossier__status="supplement_requested")
+        .exclude(dossier__status=DossierStatus.SUPPLEMENT_REQUESTED)
         .select_related("dossier", "agency", "assignee")
         .order_by("due_at", "id")
     )
 
 
 def _worklist_queues(user: User) -> list[QuerySet[DossierStep]]:
-    base = DossierStep.objects.filter(status="active").exclude(
-        dossier__status="supplement_requested"
+    base = DossierStep.objects.filter(status=StepStatus.ACTIVE).exclude(
+        dossier__status=DossierStatus.SUPPLEMENT_REQUESTED
     )
     queues = [base.filter(assignee=user)]
     for role, agency_id in sorted((r, a) for r, a in user_roles(user=user) if a is not None):
         queues.append(base.filter(assignee__isnull=True, role=role, agency_id=agency_id))
         if role == "leader":
             queues.append(
-                base.filter(assignee__isnull=True, kind="consult", agency_id=agency_id).exclude(
-                    role="leader"
-                )
+                base.filter(
+                    assignee__isnull=True, kind=StepKind.CONSULT, agency_id=agency_id
+                ).exclude(role="leader")
             )
     return queues
 
@@ -273,9 +291,66 @@ def public_track(*, code: str, pin: str | None) -> PublicTrack | None:
     )
 
 
+def public_track_with_factor(*, code: str, factor: str) -> PublicTrack | None:
+    """The public view of a dossier by its code and a second factor: the PIN printed on the
+    receipt, or the last MOTCUA_TRACK_PHONE_DIGITS (4) digits of the phone number the
+    applicant gave (the applicant knows it; a stranger holding only the code does not).
+    The code is read as printed, whatever case and dashes were typed. None when nothing
+    matches; the caller must rate-limit."""
+    factor = (factor or "").strip()
+    code = dossier_code_normalize(code or "")
+    if not code or not factor:
+        return None
+    found = public_track(code=code, pin=factor)
+    if found is not None:
+        return found
+    digits = int(getattr(settings, "MOTCUA_TRACK_PHONE_DIGITS", 4))
+    typed = re.sub(r"\D", "", factor)
+    if digits <= 0 or len(typed) != digits or len(factor.replace(" ", "")) != digits:
+        return None
+    dossier = Dossier.objects.filter(code=code).only("phone", "lookup_pin").first()
+    if dossier is None:
+        return None
+    phone = re.sub(r"\D", "", dossier.phone or "")
+    if len(phone) < digits + 4 or not hmac.compare_digest(phone[-digits:], typed):
+        return None
+    return public_track(code=code, pin=dossier.lookup_pin)
+
+
 def kiosk_status(*, code: str) -> Dossier | None:
     """Only the status and appointment of a dossier, for the desk's kiosk."""
     return Dossier.objects.filter(code=code).only("code", "status", "appointment_at").first()
+
+
+# --- for the apps built on dossiers (payments, feedback): reads without a permission check ----
+
+
+def dossier_find(*, code: str | None = None, reference: uuid.UUID | None = None) -> Dossier | None:
+    """The dossier with this code (as printed) or this reference, with its procedure version
+    and its two agencies; None when there is none. Checks no permission: the caller decides
+    who may see it."""
+    if (code is None) == (reference is None):
+        raise TypeError("dossier_find() takes either code or reference")
+    rows = Dossier.objects.select_related(
+        "procedure_version", "receiving_agency", "deciding_agency"
+    )
+    return (
+        rows.filter(code=code) if reference is None else rows.filter(reference=reference)
+    ).first()
+
+
+def dossier_code_exists(
+    *, code: str, statuses: Iterable[str] = (), excluding: QuerySet[Any] | None = None
+) -> bool:
+    """Whether a dossier has this code (and, if given, one of these statuses), leaving out the
+    dossiers whose ids `excluding` selects (a query of the caller's own rows, run as a
+    subquery: one statement)."""
+    rows = Dossier.objects.filter(code=code)
+    if statuses:
+        rows = rows.filter(status__in=list(statuses))
+    if excluding is not None:
+        rows = rows.exclude(pk__in=excluding)
+    return rows.exists()
 
 
 def result_signed_for_code(*, code: str) -> DossierDocument | None:
@@ -306,6 +381,45 @@ def demo_results_to_sign(*, limit: int) -> list[tuple[int, int | None]]:
         )
         rows.append((dossier.pk, event.actor_id if event else None))
     return rows
+
+
+# --- the officers' step choices and notices ----------------------------------------------------
+
+
+def next_main_step(*, dossier: Dossier) -> DossierStep | None:
+    """The step that comes after the current main one (the one `forward` will start); reads
+    `dossier.steps.all()`, so a prefetch is used."""
+    current = step_context(dossier).main
+    if current is None:
+        return None
+    pending = [
+        s
+        for s in dossier.steps.all()
+        if s.parent_id is None and s.status == "pending" and s.position > current.position
+    ]
+    pending.sort(key=lambda s: (s.position, s.pk))
+    return pending[0] if pending else None
+
+
+def earlier_main_steps(*, dossier: Dossier) -> list[DossierStep]:
+    """One main step per position before the current one (the targets of `send_back`)."""
+    current = step_context(dossier).main
+    if current is None:
+        return []
+    by_position: dict[int, DossierStep] = {}
+    for s in sorted(dossier.steps.all(), key=lambda s: s.pk):
+        if s.parent_id is None and s.position < current.position:
+            by_position.setdefault(s.position, s)
+    return [by_position[p] for p in sorted(by_position)]
+
+
+def notices_for_user(*, user: User) -> QuerySet[Notice]:
+    """An officer's in-app notices, newest first."""
+    return Notice.objects.filter(user=user).select_related("dossier").order_by("-created_at", "-id")
+
+
+def notices_unread_count(*, user: User) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
 
 
 # --- the citizen's own dossiers and drafts ------------------------------------------------------

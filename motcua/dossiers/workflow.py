@@ -1,7 +1,10 @@
-"""The dossier state machine: statuses, the transition table, the actions. No ORM here.
+"""The dossier state machine: statuses, the transition table, the actions; the states and
+kinds of a dossier's steps. No ORM here.
 
-Every status change goes through a service in `dossiers/services/` that locks the row, calls
-`assert_can_transition`, saves and writes a DossierEvent (ADR 0003)."""
+Every status change goes through the one transition function,
+`services/transition.py` (`dossier_transition`, and `dossier_creation` for a new row): it
+locks the row, calls `assert_can_transition`, saves and writes a DossierEvent (ADRs 0003,
+0025)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The kinds of a dossier's steps are those of the catalog's process steps, which they copy.
+from motcua.catalog.data import StepKind as StepKind
 from motcua.core.errors import Conflict
 
 
@@ -57,6 +62,9 @@ NATIONAL_STATUS: Mapping[DossierStatus, int] = {
 }
 
 TERMINAL = frozenset({S.REFUSED, S.RETURNED, S.WITHDRAWN, S.CANCELLED})
+# The statuses a dossier is created with: the desk's three intake decisions, and an online
+# submission waiting for the desk.
+INITIAL = frozenset({S.SUBMITTED, S.RECEIVED, S.COMPLETION_REQUESTED, S.REFUSED})
 # Statuses in which the deadline clock runs.
 CLOCK_RUNNING = frozenset({S.RECEIVED, S.PROCESSING})
 # Statuses in which the dossier counts as "in progress" for statistics.
@@ -160,3 +168,27 @@ def assert_action_allowed(action: Action | str, status: DossierStatus | str) -> 
             % {"action": Action(action).value, "status": STATUS_LABELS[DossierStatus(status)]},
             code="invalid_transition",
         )
+
+
+class StepStatus(enum.StrEnum):
+    """Where one step of a dossier (or a consultation: a step with a parent) stands."""
+
+    PENDING = "pending"  # not entered yet
+    ACTIVE = "active"  # being worked on
+    WAITING = "waiting"  # a main step waiting for the answers of its consultations
+    DONE = "done"
+    CANCELLED = "cancelled"  # never done: the dossier was stopped or its result came earlier
+
+
+STEP_STATUS_LABELS: Mapping[StepStatus, Any] = {  # lazy translations
+    StepStatus.PENDING: gettext_lazy("Not started"),
+    StepStatus.ACTIVE: gettext_lazy("In progress"),
+    StepStatus.WAITING: gettext_lazy("Waiting for consultations"),
+    StepStatus.DONE: gettext_lazy("Done"),
+    StepStatus.CANCELLED: gettext_lazy("Cancelled"),
+}
+
+#: The steps someone is at: the current main step (working or waiting) and open consultations.
+OPEN_STEP = frozenset({StepStatus.ACTIVE, StepStatus.WAITING})
+#: The steps a stopped dossier cancels.
+UNFINISHED_STEP = frozenset({StepStatus.PENDING, StepStatus.ACTIVE, StepStatus.WAITING})

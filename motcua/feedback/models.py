@@ -31,7 +31,7 @@ class RatingReceipt(models.Model):
         return f"{self.dossier_id} {self.rated_on}"
 
 
-def _score(label: Any, *, required: bool = True) -> models.PositiveSmallIntegerField:
+def _score(label: Any, *, required: bool = True) -> models.PositiveSmallIntegerField[Any, Any]:
     return models.PositiveSmallIntegerField(label, null=not required, blank=not required)
 
 

@@ -7,18 +7,23 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
 from motcua.accounts.api import Agency, User
 from motcua.core.errors import NotFound
-from motcua.dossiers.api import Dossier
+from motcua.dossiers.api import DossierStatus, dossier_code_exists, dossier_find
 from motcua.feedback.criteria import FACTORS, min_count_shown, rating_scale, satisfied_min
 from motcua.feedback.models import Rating, RatingReceipt
 
+if TYPE_CHECKING:
+    from motcua.dossiers.api import Dossier
+
 #: The dossier has an answer for the applicant: the result (or the refusal) is ready.
-RATABLE_STATUSES = frozenset({"result_ready", "returned", "refused"})
+RATABLE_STATUSES = frozenset(
+    {DossierStatus.RESULT_READY, DossierStatus.RETURNED, DossierStatus.REFUSED}
+)
 
 
 def may_rate(*, dossier: Dossier, user: User | None, proven_codes: Iterable[str]) -> bool:
@@ -43,11 +48,7 @@ class RatingState:
 def rating_state(
     *, dossier_code: str, user: User | None, proven_codes: Iterable[str]
 ) -> RatingState:
-    dossier = (
-        Dossier.objects.filter(code=dossier_code)
-        .only("pk", "code", "status", "procedure_name", "applicant_user_id")
-        .first()
-    )
+    dossier = dossier_find(code=dossier_code)
     if dossier is None or not dossier.code:
         raise NotFound("No dossier has this code.")
     return RatingState(
@@ -61,10 +62,10 @@ def rating_state(
 
 def rating_open_for_code(*, dossier_code: str) -> bool:
     """Whether the dossier with this code can be rated now (for a link on tracking pages)."""
-    return (
-        Dossier.objects.filter(code=dossier_code, status__in=RATABLE_STATUSES)
-        .exclude(pk__in=RatingReceipt.objects.values("dossier_id"))
-        .exists()
+    return dossier_code_exists(
+        code=dossier_code,
+        statuses=RATABLE_STATUSES,
+        excluding=RatingReceipt.objects.values("dossier_id"),
     )
 
 

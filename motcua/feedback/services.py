@@ -12,7 +12,7 @@ from motcua.accounts.api import User
 from motcua.core import clock
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
-from motcua.dossiers.api import Dossier
+from motcua.dossiers.api import dossier_lock
 from motcua.feedback.criteria import FACTORS, rating_scale
 from motcua.feedback.models import Rating, RatingReceipt
 from motcua.feedback.selectors import RATABLE_STATUSES, may_rate
@@ -60,21 +60,7 @@ def rating_submit(
     Once per dossier (Conflict on a second attempt), only once its answer exists, only by the
     applicant (signed in) or a visitor who proved the code + PIN in this session. What was said
     goes to an anonymous Rating row; the receipt only says that the dossier was rated."""
-    dossier = (
-        Dossier.objects.select_for_update()
-        .filter(code=dossier_code)
-        .only(
-            "pk",
-            "code",
-            "status",
-            "applicant_user_id",
-            "deciding_agency_id",
-            "receiving_agency_id",
-            "procedure_code",
-            "channel",
-        )
-        .first()
-    )
+    dossier = dossier_lock(code=dossier_code)
     if dossier is None:
         raise NotFound(_("No dossier has this code."))
     if not may_rate(dossier=dossier, user=user, proven_codes=proven_codes):

@@ -5,7 +5,6 @@ from motcua.notifications.selectors import (
     notifications_for_citizen,
     notifications_for_dossier,
     notifications_unread_count,
-    public_track_with_factor,
 )
 from motcua.notifications.services import (
     notification_kind,
@@ -26,6 +25,5 @@ __all__ = [
     "notifications_mark_read",
     "notifications_resend_stale",
     "notifications_unread_count",
-    "public_track_with_factor",
     "unaccent",
 ]

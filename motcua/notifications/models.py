@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CHANNEL_EMAIL = "email"
 CHANNEL_SMS = "sms"
@@ -21,7 +22,7 @@ STATUS_FAILED = "failed"
 STATUS_CHOICES = [
     (STATUS_PENDING, _("Waiting to be sent")),
     (STATUS_SENT, _("Sent")),
-    (STATUS_FAILED, _("Failed")),
+    (STATUS_FAILED, pgettext_lazy("notification", "Failed")),
 ]
 
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.conf import settings
 
+from motcua.core.text import vnd_figures
+from motcua.integrations.payment_gateway import PaymentGateway, SandboxGateway, gateway_get
+from motcua.integrations.payment_sandbox import answer_params
 from motcua.payments.data import CallbackKind, ConfirmResult
-from motcua.payments.gateways import PaymentGateway, SandboxGateway, gateway_get
 from motcua.payments.models import STATUS_LABELS, Payment, PaymentCallback
 from motcua.payments.receipt import receipt_pdf
 from motcua.payments.selectors import (
@@ -32,7 +34,7 @@ from motcua.payments.services import (
     payment_expire_stale,
     payment_start,
 )
-from motcua.payments.words import vnd_figures, vnd_in_words
+from motcua.payments.words import vnd_in_words
 
 
 def payment_ipn(*, params: Mapping[str, str]) -> ConfirmResult:
@@ -62,8 +64,6 @@ def payment_sandbox_settle(*, payment: Payment, button: str = "pay") -> ConfirmR
     this initiated payment and deliver the gateway's signed IPN, exactly as the sandbox's own
     pages do. For demo data and tests only: refused unless the sandbox gateway is the one in
     use."""
-    from motcua.payments.sandbox import answer_params
-
     gateway = gateway_get()
     if not getattr(settings, "MOTCUA_PAYMENT_SANDBOX", False) or not isinstance(
         gateway, SandboxGateway

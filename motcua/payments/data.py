@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -220,22 +220,6 @@ class FeeOptions:
     @property
     def needs_quantities(self) -> bool:
         return any(c.needs_copies for c in self.charges)
-
-
-@dataclass(frozen=True)
-class GatewayResult:
-    """What a gateway said in a return URL or an IPN, after checking its signature."""
-
-    signature_ok: bool
-    order_ref: str = ""
-    amount_vnd: int | None = None  # already divided by 100
-    success: bool = False
-    response_code: str = ""
-    transaction_status: str = ""
-    gateway_txn: str = ""
-    bank_code: str = ""
-    pay_date: dt.datetime | None = None
-    raw: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

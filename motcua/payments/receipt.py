@@ -20,11 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from motcua.core.text import vnd_figures
 from motcua.documents.api import font_uris, qr_svg, render_html_pdf
 from motcua.dossiers.api import tracking_url
 from motcua.payments.data import FeeUnit
 from motcua.payments.models import Payment
-from motcua.payments.words import vnd_figures, vnd_in_words
+from motcua.payments.words import vnd_in_words
 
 
 def _local_time(value: Any) -> Any:

@@ -10,7 +10,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.text import fold
-from motcua.dossiers.api import Dossier, DossierStatus
+from motcua.dossiers.api import DossierStatus, dossier_find
 from motcua.payments.data import (
     MAX_COPIES,
     MAX_PAGES,
@@ -32,6 +32,9 @@ from motcua.payments.data import (
     PaymentStatus,
 )
 from motcua.payments.models import Payment, PaymentCallback
+
+if TYPE_CHECKING:
+    from motcua.dossiers.api import Dossier
 
 #: Statuses in which paying makes no sense any more (the dossier's life is over).
 TERMINAL_STATUSES = frozenset(
@@ -249,9 +252,8 @@ def access_dossier_for_payer(*, key: str, user: Any, unlocked_codes: Iterable[st
     (`unlocked_codes`). A dossier without a code yet (an online submission the desk has not
     accepted) can only be reached by its signed-in applicant, by its reference. NotFound
     otherwise (never says whether the dossier exists)."""
-    qs = Dossier.objects.select_related("procedure_version", "receiving_agency")
     reference = _as_uuid(key)
-    dossier = (qs.filter(reference=reference) if reference else qs.filter(code=key)).first()
+    dossier = dossier_find(reference=reference) if reference else dossier_find(code=key)
     if dossier is None:
         raise NotFound("No dossier")
     owner = (

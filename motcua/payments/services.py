@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,17 +17,16 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 from motcua.core.audit import audit_record
-from motcua.core.errors import Conflict
-from motcua.dossiers.api import Dossier
+from motcua.core.errors import Conflict, NotFound
+from motcua.dossiers.api import dossier_lock
+from motcua.integrations.payment_gateway import GatewayResult, PaymentGateway, gateway_get
 from motcua.payments.data import (
     CallbackKind,
     CallbackOutcome,
     ConfirmResult,
     FeeAmount,
-    GatewayResult,
     PaymentStatus,
 )
-from motcua.payments.gateways import PaymentGateway, gateway_get
 from motcua.payments.models import Payment, PaymentCallback, submitted_on
 from motcua.payments.selectors import (
     TERMINAL_STATUSES,
@@ -35,6 +34,9 @@ from motcua.payments.selectors import (
     fee_price,
     payment_key,
 )
+
+if TYPE_CHECKING:
+    from motcua.dossiers.api import Dossier
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +98,10 @@ def payment_start(
     choice, or quantities missing or out of range. A still-valid initiated payment for the
     same fee and quantities is reused, not duplicated; one for another is cancelled. Locks the
     dossier row so two starts for one dossier are serialised."""
-    dossier = (
-        Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
-    )
+    locked = dossier_lock(dossier_id=dossier.pk)
+    if locked is None:
+        raise NotFound("No such dossier.", code="not_found")
+    dossier = locked
     if dossier.status in TERMINAL_STATUSES:
         raise Conflict(_("This dossier is closed: its fee can no longer be paid online."))
     if Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).exists():

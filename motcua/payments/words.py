@@ -55,8 +55,3 @@ def vnd_in_words(amount: int) -> str:
     """100000 → "Một trăm nghìn đồng"."""
     text = number_in_words(amount) + " đồng"
     return text[0].upper() + text[1:]
-
-
-def vnd_figures(amount: int) -> str:
-    """100000 → "100.000" (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".")

@@ -31,11 +31,11 @@ from motcua.dossiers.api import (
     DossierStatus,
     kiosk_status,
     public_track,
+    public_track_with_factor,
     result_find_by_sha256,
     result_signed_for_code,
 )
 from motcua.feedback.api import rating_open_for_code
-from motcua.notifications.api import public_track_with_factor
 from motcua.payments.api import access_dossier_for_payer, payment_status_for_dossier
 
 #: Each public event as a sentence the applicant understands: no officer names, nothing the

@@ -172,7 +172,7 @@ def test_the_button_shows_with_an_issuer(client, db, oidc_provider):
 @pytest.fixture
 def password_citizen(db):
     """A citizen who signed up with an e-mail address and typed a (different) ID number."""
-    from motcua.accounts.services import citizen_profile_import
+    from motcua.accounts.services.profiles import citizen_profile_import
 
     user = User.objects.create_user(username="hoa", password="pw-12345-x", full_name="Lo Thi Thu")
     citizen_profile_import(

@@ -146,6 +146,24 @@ def test_working_seconds_over_tet(vn_calendar: WorkingCalendar) -> None:
     )
 
 
+def test_add_working_seconds_has_no_cut_off(vn_calendar: WorkingCalendar) -> None:
+    add = vn_calendar.add_working_seconds
+    # An officer acting at 15:30 (after the 15:00 cut-off) is an hour later at 16:30.
+    assert add(at(2026, 3, 10, 15, 30), 3600) == at(2026, 3, 10, 16, 30)
+    # Over lunch, and from the lunch break: the afternoon session opens at 13:30.
+    assert add(at(2026, 3, 10, 11), 3600) == at(2026, 3, 10, 14)
+    assert add(at(2026, 3, 10, 12), 3600) == at(2026, 3, 10, 14, 30)
+    # An end exactly at closing time stays there; one more hour is Monday morning.
+    assert add(at(2026, 3, 13, 16, 30), 3600) == at(2026, 3, 13, 17, 30)
+    assert add(at(2026, 3, 13, 16, 30), 2 * 3600) == at(2026, 3, 16, 8, 30)
+    # From a Saturday, and over the Tết week (Fri 13/02 → Wed 25/02).
+    assert add(at(2026, 3, 14, 10), 1800) == at(2026, 3, 16, 8)
+    assert add(at(2026, 2, 13, 10), 24 * 3600) == at(2026, 2, 25, 10)
+    assert add(at(2026, 2, 14, 10), 0) == at(2026, 2, 14, 10)
+    with pytest.raises(ValueError):
+        add(at(2026, 3, 10, 9), -1)
+
+
 @pytest.mark.parametrize(
     ("amount", "unit"),
     [

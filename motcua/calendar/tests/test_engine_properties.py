@@ -302,3 +302,25 @@ def test_time_left_from_is_the_earliest_instant_with_that_much_left(
     assert calendar.working_seconds_between(start - dt.timedelta(seconds=1), due) > seconds
     left = calendar.working_seconds_between(probe, due)
     assert (probe >= start) == (left <= seconds)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    calendar=calendars(),
+    start=instants(),
+    seconds=st.one_of(
+        st.integers(min_value=1, max_value=40 * 9 * 3600),
+        st.sampled_from([1, 3600, 4 * 3600, 8 * 3600]),
+    ),
+)
+def test_add_working_seconds_walks_exactly_that_much_work(
+    calendar: WorkingCalendar, start: dt.datetime, seconds: int
+) -> None:
+    """add_working_seconds(t, s) is the earliest instant with s of work since t: inside an
+    office session or at a session's end, and one second before it there is less."""
+    end = calendar.add_working_seconds(start, seconds)
+    assert end > start
+    assert calendar.working_seconds_between(start, end) == seconds
+    assert calendar.working_seconds_between(start, end - dt.timedelta(seconds=1)) == seconds - 1
+    assert in_a_session(calendar, end)
+    assert calendar.is_working_day(end.astimezone(calendar.tz).date())

@@ -19,7 +19,7 @@ from motcua.dossiers.api import (
 
 @pytest.mark.django_db
 def test_demo_load_makes_dossiers_in_every_state():
-    from motcua.demo.dossiers import EXTRA_OFFICERS
+    from motcua.demo.accounts import EXTRA_OFFICERS
     from motcua.demo.loader import demo_load
 
     lines = demo_load()

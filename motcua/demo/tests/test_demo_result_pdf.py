@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from motcua.core import clock, jobs
-from motcua.demo.dossiers import _result_pdf
+from motcua.demo.runner import result_pdf
 from motcua.documents.api import trust_roots_from_settings, verify_pdf
 from motcua.dossiers.api import Dossier, DossierDocument
 from motcua.dossiers.data import UploadedFile
@@ -49,7 +49,7 @@ def test_demo_result_is_vietnamese_and_signed_the_day_it_is_dated(
     act(d, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
     d = Dossier.objects.select_related("deciding_agency__parent").get(pk=d.pk)
     approved = at(2026, 3, 4, 16, 40)
-    content = _result_pdf(d, "LD", approved)
+    content = result_pdf(d, "LD", approved)
     text = _text(content, tmp_path)
     assert "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text
     assert "Điện Biên, ngày 04 tháng 3 năm 2026" in text

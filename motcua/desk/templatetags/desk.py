@@ -12,8 +12,8 @@ from django.utils import formats
 from django.utils.safestring import SafeString
 
 from motcua.accounts.api import commune_name as accounts_commune_name
-from motcua.desk import presenters, queries
-from motcua.desk.forms import anchor_id
+from motcua.desk import presenters
+from motcua.desk.forms.errors import anchor_id
 from motcua.dossiers.api import Dossier
 
 register = template.Library()
@@ -39,7 +39,7 @@ def vn_long_datetime(value: dt.datetime | None) -> str:
 
 @register.filter
 def dossier_ref(dossier: Dossier) -> str:
-    return queries.dossier_ref(dossier)
+    return presenters.dossier_ref(dossier)
 
 
 @register.filter

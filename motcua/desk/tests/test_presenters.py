@@ -57,7 +57,7 @@ def test_dates_are_local_and_day_first():
 
 
 def test_every_action_has_a_label_and_a_done_message():
-    from motcua.desk.forms import ACTION_FORMS
+    from motcua.desk.forms.actions import ACTION_FORMS
     from motcua.dossiers.api import Action
 
     names = {a.value for a in Action}

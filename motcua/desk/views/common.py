@@ -14,7 +14,8 @@ from motcua.accounts.api import User
 from motcua.core.errors import NotFound
 from motcua.dossiers.api import Dossier, access_dossier_for_officer
 
-from .. import queries
+from .. import presenters
+from ..permissions import nav_info
 
 
 def officer(request: HttpRequest) -> User:
@@ -31,7 +32,7 @@ def load_dossier(request: HttpRequest, code: str) -> Dossier:
 
 
 def dossier_url(dossier: Dossier, name: str = "desk:dossier") -> str:
-    return reverse(name, args=[queries.dossier_ref(dossier)])
+    return reverse(name, args=[presenters.dossier_ref(dossier)])
 
 
 def render_desk(
@@ -40,7 +41,7 @@ def render_desk(
     """Render a desk page with what the desk navigation needs."""
     match = request.resolver_match
     context = {
-        "nav": queries.nav_info(officer(request)),
+        "nav": nav_info(officer(request)),
         "active": match.url_name if match else "",
         **context,
     }
@@ -62,7 +63,7 @@ def page_links(request: HttpRequest, param: str, page: Any) -> dict[str, str]:
     return links
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Any]):
     """A paginator that counts at most CAP + 1 rows: past CAP the exact total costs a scan of
     every matching row (600,000 overdue dossiers in a province: half a second), and nobody
     pages that far; `capped` says the total is "more than CAP"."""

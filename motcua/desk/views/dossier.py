@@ -28,8 +28,9 @@ from motcua.dossiers.api import (
 )
 from motcua.payments.api import payment_status_for_dossier, vnd_figures
 
-from .. import presenters, queries
-from ..forms import ACTION_FORMS, ActionForm, apply_domain_errors
+from .. import presenters
+from ..forms.actions import ACTION_FORMS, ActionForm
+from ..forms.errors import apply_domain_errors
 from ..permissions import viewers, workers
 from .common import dossier_url, load_dossier, officer, render_desk
 
@@ -114,7 +115,7 @@ def _page(
         "desk/dossier_detail.html",
         {
             "d": dossier,
-            "ref": queries.dossier_ref(dossier),
+            "ref": presenters.dossier_ref(dossier),
             "status_label": presenters.status_label(dossier.status),
             "national_status": presenters.national_status(dossier.status),
             "view": view,

@@ -16,13 +16,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from motcua.accounts.api import agencies_where_desk_officer
 from motcua.catalog.api import ProcedureVersion, procedure_get_current, procedure_search
 from motcua.core.errors import ApplicationError
 from motcua.dossiers.api import dossier_intake, dossier_intake_check
 from motcua.dossiers.data import UploadedFile
 
-from .. import holding, presenters, queries
-from ..forms import IntakeForm, ProcedureChoiceForm, merge_domain_errors
+from .. import holding, presenters
+from ..forms.errors import merge_domain_errors
+from ..forms.intake import IntakeForm, ProcedureChoiceForm
 from ..permissions import desk_officers
 from .common import officer, render_desk
 
@@ -93,7 +95,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     if version is None:
         return _choose(request, unknown=code)
     user = officer(request)
-    desks = queries.desk_agencies(user)
+    desks = agencies_where_desk_officer(user=user)
     holding.sweep_expired()
     if request.method != "POST":
         token = holding.new_token()
@@ -137,7 +139,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             request, form, version, token=token, problem=exc.message, status=exc.status_code
         )
     transaction.on_commit(lambda: holding.release(user_id=user.pk, token=token))
-    ref = queries.dossier_ref(dossier)
+    ref = presenters.dossier_ref(dossier)
     if dossier.status == "completion_requested":
         return redirect("desk:completion_notice", ref)
     if dossier.status == "refused":

@@ -13,11 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.api import agencies_monitored_by
 from motcua.dossiers import api as dossiers_api
-from motcua.dossiers.api import Dossier, deadline_view, dossiers_near_due, dossiers_overdue
+from motcua.dossiers.api import (
+    Dossier,
+    deadline_view,
+    dossiers_near_due,
+    dossiers_overdue,
+    notices_for_user,
+)
 
-from .. import presenters, queries
-from ..permissions import monitors, workers
+from .. import presenters
+from ..permissions import MONITOR_ROLES, monitors, workers
 from .common import CappedPaginator, officer, page_links, render_desk
 
 AGENCY_PARAM = "co-quan"
@@ -31,7 +38,7 @@ def _rows(dossiers: list[Dossier]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "dossier": d,
-                "url": reverse("desk:dossier", args=[queries.dossier_ref(d)]),
+                "url": reverse("desk:dossier", args=[presenters.dossier_ref(d)]),
                 "view": view,
                 "remaining": presenters.remaining_words(view, day_seconds=day),
                 "status": presenters.status_label(d.status),
@@ -49,7 +56,7 @@ OVERDUE_PAGE, NEAR_PAGE = "trang-qua-han", "trang-sap-den-han"
 def deadlines(request: HttpRequest) -> HttpResponse:
     """The dossiers past or near their appointment in the agencies the user watches (a
     province's supervisor: the whole province), a page of each list at a time."""
-    agencies = queries.monitored_agencies(officer(request))
+    agencies = agencies_monitored_by(user=officer(request), roles=set(MONITOR_ROLES))
     chosen = request.GET.get(AGENCY_PARAM, "")
     if chosen and not any(a.code == chosen for a in agencies):
         chosen = ""
@@ -80,12 +87,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 
 @workers
 def notices(request: HttpRequest) -> HttpResponse:
-    qs = queries.user_notices(officer(request))
+    qs = notices_for_user(user=officer(request))
     page = Paginator(qs, 50).get_page(request.GET.get("trang"))
     rows = [
         {
             "notice": n,
-            "url": reverse("desk:dossier", args=[queries.dossier_ref(n.dossier)]),
+            "url": reverse("desk:dossier", args=[presenters.dossier_ref(n.dossier)]),
         }
         for n in page.object_list
     ]

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import RoleAssignment
 from motcua.accounts.data import Role
 
-from .. import queries
-from ..permissions import viewers
+from ..permissions import nav_info, viewers
 from .common import officer, render_desk
 
 
@@ -30,7 +29,7 @@ class Tile:
 def tiles_for(request: HttpRequest) -> list[Tile]:
     """The pages this person may open, in the order of the desk menu."""
     user: Any = officer(request)
-    nav = queries.nav_info(user)
+    nav = nav_info(user)
     tiles: list[Tile] = []
     if nav.is_worker:
         tiles.append(

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from motcua.accounts.api import user_agency_ids, user_has_any_role
 from motcua.accounts.data import Role
@@ -220,7 +220,7 @@ def _excel(report: Reconciliation) -> bytes:
     mm = wb.create_sheet(str(_("Mismatches"))[:31])
     mm.append(
         [
-            str(_("Received at")),
+            str(pgettext("payment callback", "Received at")),
             str(_("Order reference")),
             str(_("Amount (VND)")),
             str(_("Gateway transaction no.")),

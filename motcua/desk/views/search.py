@@ -9,8 +9,8 @@ from django.urls import reverse
 from motcua.core.identifiers import dossier_code_query
 from motcua.dossiers.api import STATUS_LABELS, deadline_view, dossier_search
 
-from .. import presenters, queries
-from ..forms import SearchForm
+from .. import presenters
+from ..forms.lists import SearchForm
 from ..permissions import viewers
 from .common import officer, page_links, render_desk
 
@@ -39,7 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
             rows.append(
                 {
                     "dossier": d,
-                    "url": reverse("desk:dossier", args=[queries.dossier_ref(d)]),
+                    "url": reverse("desk:dossier", args=[presenters.dossier_ref(d)]),
                     "status": presenters.status_label(d.status),
                     "view": view,
                     "remaining": presenters.remaining_words(view, day_seconds=day),

@@ -21,8 +21,8 @@ from motcua.dossiers.api import (
     worklist_page,
 )
 
-from .. import presenters, queries
-from ..forms import WorklistFilterForm
+from .. import presenters
+from ..forms.lists import WorklistFilterForm
 from ..permissions import WORKER_ROLES, viewers
 from .common import officer, render_desk
 
@@ -87,7 +87,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             StepRow(
                 step=step,
                 dossier=step.dossier,
-                url=reverse("desk:dossier", args=[queries.dossier_ref(step.dossier)]),
+                url=reverse("desk:dossier", args=[presenters.dossier_ref(step.dossier)]),
                 view=view,
                 remaining=presenters.remaining_words(view, day_seconds=day),
                 mine=mine,
@@ -110,7 +110,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         queue.append(
             QueueRow(
                 dossier=d,
-                url=reverse("desk:dossier", args=[queries.dossier_ref(d)]),
+                url=reverse("desk:dossier", args=[presenters.dossier_ref(d)]),
                 state=state,
                 due=d.review_due_at,
                 remaining=remaining,

@@ -1,6 +1,8 @@
-"""The one writer of DossierEvent rows: one row per transition or handover.
+"""The one writer of DossierEvent rows: one row per transition or handover, written when a
+transition closes (`services/transition.py` is its only caller; tests/test_status_writes.py).
 
-Each new row is announced with the `dossier_event_recorded` signal (dossiers/signals.py)."""
+Each new row is announced with the `dossier_event_recorded` signal (dossiers/signals.py);
+the transition hooks run right after it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Intake at the desk (in person, by post) and of online submissions: accept (receipt, code,
-appointment), request completion (form 02, no clock), refuse (form 03)."""
+appointment), request completion (form 02, no clock), refuse (form 03).
+
+A new dossier is written by `dossier_creation`, a decision on an online one is a
+`dossier_transition` (services/transition.py)."""
 
 from __future__ import annotations
 
@@ -28,17 +31,15 @@ from motcua.accounts.api import (
 )
 from motcua.accounts.data import AgencyKind, Role
 from motcua.catalog.api import ProcedureVersion, form_data_clean, procedure_get_current
-from motcua.core import clock, fastinsert
+from motcua.core import clock
 from motcua.core.errors import PermissionDenied, ValidationFailed
-from motcua.core.jobs import enqueue_on_commit
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
-from motcua.dossiers.locks import dossier_for_update
-from motcua.dossiers.models import Dossier, DossierDocument, DossierStep
-from motcua.dossiers.permissions import require_may
+from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.services.codes import dossier_code_next, dossier_code_next_at_desk
-from motcua.dossiers.services.events import dossier_event_record
+from motcua.dossiers.services.steps import steps_instantiate
+from motcua.dossiers.services.transition import dossier_creation, dossier_transition
 from motcua.dossiers.validators import (
     id_number_problem,
     phone_problem,
@@ -47,12 +48,7 @@ from motcua.dossiers.validators import (
     tax_code_problem,
     upload_problem,
 )
-from motcua.dossiers.workflow import (
-    Action,
-    DossierStatus,
-    assert_action_allowed,
-    assert_can_transition,
-)
+from motcua.dossiers.workflow import Action, DossierStatus
 
 S = DossierStatus
 F = TypeVar("F", bound=Callable[..., Any])
@@ -352,45 +348,6 @@ def _checklist_rows(
     return rows, missing
 
 
-def _instantiate_steps(
-    dossier: Dossier, version: ProcedureVersion, first_started: dict[str, object] | None = None
-) -> list[DossierStep]:
-    steps = []
-    for s in version.steps.all():
-        if s.agency_id is not None:
-            agency_id = s.agency_id
-        elif s.kind in ("intake", "return"):
-            agency_id = dossier.receiving_agency_id
-        else:
-            agency_id = dossier.deciding_agency_id
-        steps.append(
-            DossierStep(
-                dossier=dossier,
-                position=s.position,
-                kind=s.kind,
-                title=s.title,
-                role=s.role,
-                agency_id=agency_id,
-                budget_hours=s.budget_hours,
-            )
-        )
-    if steps and first_started is not None:
-        first = steps[0]
-        cal: Any = first_started["cal"]
-        first.status = "active"
-        first.assignee = first_started["assignee"]  # type: ignore[assignment]
-        first.started_at = first_started["started_at"]  # type: ignore[assignment]
-        assert dossier.received_at is not None
-        first.due_at = deadlines.step_due(
-            start=dossier.received_at,
-            budget_hours=first.budget_hours,
-            cap=dossier.appointment_at,
-            cal=cal,
-        )
-        deadlines.step_marks_set(first, cal=cal)
-    return list(fastinsert.insert(steps))
-
-
 def _clock_fields(
     dossier: Dossier, *, received_at: dt.datetime, cal: Any = None, code: str = ""
 ) -> Any:
@@ -412,26 +369,10 @@ def _clock_fields(
     return cal
 
 
-def _start_steps(dossier: Dossier, *, actor: User | None, cal: Any = None) -> None:
-    """Instantiate the version's steps, the first (the desk's intake) started and assigned."""
-    cal = cal or deadlines.calendar()
-    assert dossier.received_at is not None
-    _instantiate_steps(
-        dossier,
-        dossier.procedure_version,
-        first_started={
-            "status": "active",
-            "assignee": actor,
-            "started_at": dossier.clock_started_at,
-            "cal": cal,
-        },
-    )
-
-
 def _start_clock(dossier: Dossier, *, received_at: dt.datetime, actor: User | None) -> None:
     """Code, appointment and steps for a dossier row that already exists."""
     cal = _clock_fields(dossier, received_at=received_at)
-    _start_steps(dossier, actor=actor, cal=cal)
+    steps_instantiate(dossier, actor=actor, cal=cal)
 
 
 @dataclass
@@ -616,7 +557,6 @@ def dossier_intake(
         receiving_agency=receiving,
         deciding_agency=deciding,
         channel=channel,
-        status=status,
         applicant_kind=applicant.kind,
         applicant_name=nfc(
             applicant.full_name if applicant.kind == "person" else applicant.name
@@ -636,23 +576,21 @@ def dossier_intake(
     )
     if cal is not None:
         _clock_fields(dossier, received_at=now, cal=cal, code=code)
-    fastinsert.insert([dossier])
-    if decision == "accept":
-        _start_steps(dossier, actor=actor, cal=cal)
-    _store_files(dossier, files, "attachment", actor)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action=decision,
-        from_status="",
-        to_agency=receiving,
-        note=dossier.decision_note,
-        data={"missing": dossier.missing, "channel": channel},
-    )
-    form = {"accept": "receipt", "request_completion": "completion_request", "refuse": "refusal"}[
-        decision
-    ]
-    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind=form)
+    with dossier_creation(dossier=dossier, status=status, action=decision, actor=actor) as t:
+        if cal is not None:  # accepted
+            steps_instantiate(dossier, actor=actor, cal=cal)
+        _store_files(dossier, files, "attachment", actor)
+        t.record(
+            to_agency=receiving,
+            note=dossier.decision_note,
+            data={"missing": dossier.missing, "channel": channel},
+        )
+        form = {
+            "accept": "receipt",
+            "request_completion": "completion_request",
+            "refuse": "refusal",
+        }[decision]
+        t.after_commit("dossiers.render_form", kind=form)
     return dossier
 
 
@@ -709,7 +647,6 @@ def dossier_submit_online(
         receiving_agency=receiving,
         deciding_agency=deciding,
         channel="online",
-        status=S.SUBMITTED,
         applicant_kind=applicant.kind,
         applicant_name=nfc(
             applicant.full_name if applicant.kind == "person" else applicant.name
@@ -734,18 +671,11 @@ def dossier_submit_online(
         dossier.checklist, _missing = _checklist_rows(
             version, [ChecklistItem(position=p, received=True, originals=1) for p in uploaded]
         )
-    dossier.save()
-    _store_files(dossier, files, "attachment", applicant_user)
-    dossier_event_record(
-        dossier=dossier, actor=applicant_user, action="submit", from_status="", to_agency=receiving
-    )
-    return dossier
-
-
-def _desk_decision(dossier_id: int, actor: User | None, action: Action) -> Dossier:
-    dossier = dossier_for_update(dossier_id=dossier_id)
-    assert_action_allowed(action, dossier.status)
-    require_may(user=actor, dossier=dossier, action=action)
+    with dossier_creation(
+        dossier=dossier, status=S.SUBMITTED, action="submit", actor=applicant_user
+    ) as t:
+        _store_files(dossier, files, "attachment", applicant_user)
+        t.record(to_agency=receiving)
     return dossier
 
 
@@ -755,34 +685,28 @@ def dossier_accept(
 ) -> Dossier:
     """The desk accepts an online submission: code, appointment counted from the submission
     time (or from now when it comes back after a completion request)."""
-    dossier = _desk_decision(dossier_id, actor, Action.ACCEPT)
-    before = dossier.status
-    rows, missing = (
-        _checklist_rows(dossier.procedure_version, checklist)
-        if checklist
-        else (dossier.checklist, [])
-    )
-    if missing:
-        raise ValidationFailed(
-            _("Mandatory documents are missing: request completion instead."),
-            field_errors={"documents": ["; ".join(missing)]},
+    with dossier_transition(dossier_id=dossier_id, action=Action.ACCEPT, actor=actor) as t:
+        dossier = t.dossier
+        rows, missing = (
+            _checklist_rows(dossier.procedure_version, checklist)
+            if checklist
+            else (dossier.checklist, [])
         )
-    assert_can_transition(before, S.RECEIVED)
-    dossier.status = S.RECEIVED
-    dossier.checklist = rows
-    received_at = (
-        dossier.submitted_at if before == S.SUBMITTED and dossier.submitted_at else clock.now()
-    )
-    _start_clock(dossier, received_at=received_at, actor=actor)
-    dossier.save()
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="accept",
-        from_status=before,
-        to_agency=dossier.receiving_agency,
-    )
-    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="receipt")
+        if missing:
+            raise ValidationFailed(
+                _("Mandatory documents are missing: request completion instead."),
+                field_errors={"documents": ["; ".join(missing)]},
+            )
+        t.move_to(S.RECEIVED)
+        dossier.checklist = rows
+        received_at = (
+            dossier.submitted_at
+            if t.before == S.SUBMITTED and dossier.submitted_at
+            else clock.now()
+        )
+        _start_clock(dossier, received_at=received_at, actor=actor)
+        t.record(to_agency=dossier.receiving_agency)
+        t.after_commit("dossiers.render_form", kind="receipt")
     return dossier
 
 
@@ -791,51 +715,36 @@ def dossier_request_completion(
     *, dossier_id: int, actor: User | None, missing: Sequence[str], note: str = ""
 ) -> Dossier:
     """Form 02 for an online submission: everything missing, once and in full."""
-    dossier = _desk_decision(dossier_id, actor, Action.REQUEST_COMPLETION)
-    items = [nfc(m).strip() for m in missing if m.strip()]
-    if not items:
-        raise ValidationFailed(
-            _("List what is missing."), field_errors={"missing": [_("List what is missing.")]}
-        )
-    before = dossier.status
-    assert_can_transition(before, S.COMPLETION_REQUESTED)
-    dossier.status = S.COMPLETION_REQUESTED
-    dossier.missing = items
-    dossier.decision_note = nfc(note).strip()
-    dossier.save(update_fields=["status", "missing", "decision_note", "updated_at"])
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="request_completion",
-        from_status=before,
-        note=dossier.decision_note,
-        data={"missing": items},
-    )
-    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="completion_request")
+    with dossier_transition(
+        dossier_id=dossier_id, action=Action.REQUEST_COMPLETION, actor=actor
+    ) as t:
+        dossier = t.dossier
+        items = [nfc(m).strip() for m in missing if m.strip()]
+        if not items:
+            raise ValidationFailed(
+                _("List what is missing."), field_errors={"missing": [_("List what is missing.")]}
+            )
+        t.move_to(S.COMPLETION_REQUESTED)
+        dossier.missing = items
+        dossier.decision_note = nfc(note).strip()
+        t.record(note=dossier.decision_note, data={"missing": items})
+        t.after_commit("dossiers.render_form", kind="completion_request")
     return dossier
 
 
 @transaction.atomic
 def dossier_refuse(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
     """Form 03: not received, with the reason."""
-    dossier = _desk_decision(dossier_id, actor, Action.REFUSE)
-    if not reason.strip():
-        raise ValidationFailed(
-            _("Give the reason for refusing."),
-            field_errors={"note": [_("Give the reason for refusing.")]},
-        )
-    before = dossier.status
-    assert_can_transition(before, S.REFUSED)
-    dossier.status = S.REFUSED
-    dossier.decision_note = nfc(reason).strip()
-    dossier.finished_at = clock.now()
-    dossier.save(update_fields=["status", "decision_note", "finished_at", "updated_at"])
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="refuse",
-        from_status=before,
-        note=dossier.decision_note,
-    )
-    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="refusal")
+    with dossier_transition(dossier_id=dossier_id, action=Action.REFUSE, actor=actor) as t:
+        dossier = t.dossier
+        if not reason.strip():
+            raise ValidationFailed(
+                _("Give the reason for refusing."),
+                field_errors={"note": [_("Give the reason for refusing.")]},
+            )
+        t.move_to(S.REFUSED)
+        dossier.decision_note = nfc(reason).strip()
+        dossier.finished_at = clock.now()
+        t.record(note=dossier.decision_note)
+        t.after_commit("dossiers.render_form", kind="refusal")
     return dossier

@@ -29,11 +29,9 @@ from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import ApplicantData, UploadedFile
-from motcua.dossiers.locks import dossier_for_update
 from motcua.dossiers.models import DRAFT_STEPS, Dossier, DraftFile, OnlineDraft
-from motcua.dossiers.permissions import is_applicant
+from motcua.dossiers.permissions import require_applicant
 from motcua.dossiers.services import processing
-from motcua.dossiers.services.events import dossier_event_record
 from motcua.dossiers.services.intake import (
     ONLINE_REVIEW_HOURS,
     _cleans_files_on_error,
@@ -42,8 +40,9 @@ from motcua.dossiers.services.intake import (
     _validate_applicant,
     dossier_submit_online,
 )
+from motcua.dossiers.services.transition import dossier_transition
 from motcua.dossiers.validators import sanitize_filename, sniff_content_type
-from motcua.dossiers.workflow import DossierStatus, assert_can_transition
+from motcua.dossiers.workflow import DossierStatus
 
 S = DossierStatus
 ONLINE_LEVELS = ("full", "partial")
@@ -481,12 +480,6 @@ def supplement_answer_due(
     return deadlines.calendar().deadline(start, days, "working_days")
 
 
-def _require_applicant(actor: User | None, dossier: Dossier) -> User:
-    if actor is None or not is_applicant(user=actor, dossier=dossier):
-        raise PermissionDenied(_("Only the applicant may do this."), code="forbidden")
-    return actor
-
-
 def _need_files(files: Sequence[UploadedFile]) -> None:
     if not files:
         message = _("Upload the documents you were asked for.")
@@ -506,43 +499,29 @@ def dossier_resubmit(
     new 8-working-hour review deadline. The received time, if accepted, is this one: a
     dossier is received when it is complete."""
     _need_files(files)
-    dossier = dossier_for_update(dossier_id=dossier_id)
-    user = _require_applicant(actor, dossier)
-    before = dossier.status
-    assert_can_transition(before, S.SUBMITTED)
-    now = clock.now()
-    cal = deadlines.calendar()
-    asked = list(dossier.missing or [])
-    positions = {f.checklist_position for f in files if f.checklist_position}
-    if positions and dossier.checklist:
-        dossier.checklist = [
-            {**row, "received": True} if row.get("position") in positions else row
-            for row in dossier.checklist
-        ]
-    dossier.status = S.SUBMITTED
-    dossier.submitted_at = now
-    dossier.review_due_at = cal.deadline(now, ONLINE_REVIEW_HOURS, "working_hours")
-    dossier.missing = []
-    dossier.save(
-        update_fields=[
-            "status",
-            "submitted_at",
-            "review_due_at",
-            "missing",
-            "checklist",
-            "updated_at",
-        ]
-    )
-    _store_files(dossier, files, "supplement", user)
-    dossier_event_record(
-        dossier=dossier,
-        actor=user,
-        action="submit",  # submitted again: the desk reviews it as a new submission
-        from_status=before,
-        to_agency=dossier.receiving_agency,
-        note=nfc(note).strip(),
-        data={"again": True, "asked": asked, "files": len(files)},
-    )
+    with dossier_transition(
+        dossier_id=dossier_id, action="submit", actor=actor, by_applicant=True
+    ) as t:
+        dossier = t.dossier
+        t.move_to(S.SUBMITTED)
+        now = clock.now()
+        cal = deadlines.calendar()
+        asked = list(dossier.missing or [])
+        positions = {f.checklist_position for f in files if f.checklist_position}
+        if positions and dossier.checklist:
+            dossier.checklist = [
+                {**row, "received": True} if row.get("position") in positions else row
+                for row in dossier.checklist
+            ]
+        dossier.submitted_at = now
+        dossier.review_due_at = cal.deadline(now, ONLINE_REVIEW_HOURS, "working_hours")
+        dossier.missing = []
+        _store_files(dossier, files, "supplement", t.actor)
+        t.record(  # submitted again: the desk reviews it as a new submission
+            to_agency=dossier.receiving_agency,
+            note=nfc(note).strip(),
+            data={"again": True, "asked": asked, "files": len(files)},
+        )
     return dossier
 
 
@@ -558,7 +537,7 @@ def dossier_supplement_upload(
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is None:
         raise NotFound(_("No such dossier."), code="not_found")
-    _require_applicant(actor, dossier)
+    require_applicant(user=actor, dossier=dossier)
     return processing.dossier_receive_supplement(
         dossier_id=dossier_id, actor=actor, files=files, note=note
     )
@@ -571,5 +550,5 @@ def dossier_withdraw_by_applicant(*, dossier_id: int, actor: User | None, reason
     dossier = Dossier.objects.filter(pk=dossier_id).first()
     if dossier is None:
         raise NotFound(_("No such dossier."), code="not_found")
-    _require_applicant(actor, dossier)
+    require_applicant(user=actor, dossier=dossier)
     return processing.dossier_withdraw(dossier_id=dossier_id, actor=actor, reason=reason)

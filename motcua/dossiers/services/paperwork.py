@@ -34,6 +34,7 @@ from motcua.documents.api import (
 )
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Notice
 from motcua.dossiers.selectors import control_sheet
+from motcua.dossiers.workflow import Action, DossierStatus
 
 logger = logging.getLogger(__name__)
 
@@ -373,7 +374,9 @@ def _latest_result(dossier: Dossier) -> DossierDocument | None:
 def result_approver_id(*, dossier: Dossier) -> int | None:
     """Who approved (or completed) the result: the person whose key signs it first."""
     event = (
-        dossier.events.filter(action__in=["approve", "complete"], to_status="result_ready")
+        dossier.events.filter(
+            action__in=[Action.APPROVE, Action.COMPLETE], to_status=DossierStatus.RESULT_READY
+        )
         .order_by("-at", "-id")
         .first()
     )
@@ -521,7 +524,7 @@ def results_to_sign_again(*, limit: int = 50) -> list[tuple[int, int | None]]:
     """(dossier id, approver id) of results whose signature failed and still wait for it
     (the periodic retry): dossiers with a failure notice, result ready, result unsigned."""
     ids = (
-        Notice.objects.filter(kind="sign_failed", dossier__status="result_ready")
+        Notice.objects.filter(kind="sign_failed", dossier__status=DossierStatus.RESULT_READY)
         .values_list("dossier_id", flat=True)
         .distinct()
     )

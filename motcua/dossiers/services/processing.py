@@ -1,8 +1,9 @@
 """Processing through the steps: take, forward, send back, consult, transfer, supplements,
 complete, approve, reject, apologise, return, withdraw, cancel.
 
-Each service is one transaction: lock the dossier (then its steps), check the action against
-the status (409) and the actor's right (403), change, write one DossierEvent."""
+Each service is one transaction and one `dossier_transition` (services/transition.py): lock
+the dossier and its steps, check the action against the status (409) and the actor's right
+(403), change, save, write one DossierEvent."""
 
 from __future__ import annotations
 
@@ -15,17 +16,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.api import Agency, User, agency_get_by_code, user_roles
+from motcua.accounts.data import Role
 from motcua.core import clock
 from motcua.core.errors import ValidationFailed
-from motcua.core.jobs import enqueue_on_commit
 from motcua.core.text import nfc
 from motcua.documents.api import pdf_signable_check
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import UploadedFile
-from motcua.dossiers.locks import dossier_for_update
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.permissions import require_may, state_problem, step_context
-from motcua.dossiers.services.events import dossier_event_record
+from motcua.dossiers.permissions import require_may, step_context
 from motcua.dossiers.services.intake import _files_errors, _store_files
 from motcua.dossiers.services.paperwork import (
     SIGNATURE_FIELDS,
@@ -35,13 +34,25 @@ from motcua.dossiers.services.paperwork import (
     result_signing_expected,
     result_unsigned,
 )
+from motcua.dossiers.services.steps import (
+    main_step,
+    step_activate,
+    step_add,
+    step_copy_fields,
+    step_finish,
+    step_next_main,
+    step_resume_if_answered,
+    step_wait,
+    steps_cancel_unfinished,
+    steps_skip_to_return,
+)
+from motcua.dossiers.services.transition import Transition, dossier_transition
 from motcua.dossiers.validators import id_number_problem, sniff_content_type
 from motcua.dossiers.workflow import (
     Action,
     DossierStatus,
     InvalidTransition,
-    assert_action_allowed,
-    assert_can_transition,
+    StepKind,
 )
 
 S = DossierStatus
@@ -53,57 +64,6 @@ def _required(value: str, field: str, message: str) -> str:
     if not text:
         raise ValidationFailed(message, field_errors={field: [message]})
     return text
-
-
-def _begin(dossier_id: int, actor: User | None, action: Action) -> Dossier:
-    dossier = dossier_for_update(dossier_id=dossier_id)
-    assert_action_allowed(action, dossier.status)
-    list(DossierStep.objects.select_for_update().filter(dossier=dossier).values_list("id"))
-    problem = state_problem(action, dossier, step_context(dossier))
-    if problem:
-        raise InvalidTransition(problem, code="not_now")
-    require_may(user=actor, dossier=dossier, action=action)
-    return dossier
-
-
-def _main_step(dossier: Dossier) -> DossierStep:
-    main = step_context(dossier).main
-    if main is None:  # pragma: no cover - guarded by permissions
-        raise ValidationFailed(_("The dossier has no step in progress."))
-    return main
-
-
-def _finish_step(step: DossierStep, now: dt.datetime, note: str = "") -> str:
-    cal = deadlines.calendar()
-    step.status = "done"
-    step.finished_at = now
-    step.outcome = deadlines.timeliness(at=now, due=step.due_at, cal=cal) if step.due_at else ""
-    if note:
-        step.note = note
-    step.save()
-    return step.outcome
-
-
-def _activate(step: DossierStep, dossier: Dossier, now: dt.datetime, assignee: User | None) -> None:
-    cal = deadlines.calendar()
-    step.status = "active"
-    step.started_at = now
-    step.assignee = assignee
-    step.due_at = deadlines.step_due(
-        start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
-    )
-    deadlines.step_marks_set(step, cal=cal)
-    step.save()
-
-
-def _next_main(dossier: Dossier, current: DossierStep) -> DossierStep | None:
-    return (
-        DossierStep.objects.filter(
-            dossier=dossier, parent__isnull=True, status="pending", position__gt=current.position
-        )
-        .order_by("position", "id")
-        .first()
-    )
 
 
 def _check_assignee(user_id: int | None, step: DossierStep) -> User | None:
@@ -118,13 +78,6 @@ def _check_assignee(user_id: int | None, step: DossierStep) -> User | None:
     return user
 
 
-def _set_status(dossier: Dossier, target: DossierStatus) -> str:
-    before = dossier.status
-    assert_can_transition(before, target)
-    dossier.status = target
-    return before
-
-
 def _dossier_timeliness(dossier: Dossier, now: dt.datetime) -> str:
     if dossier.appointment_at is None:
         return ""
@@ -134,19 +87,12 @@ def _dossier_timeliness(dossier: Dossier, now: dt.datetime) -> str:
 @transaction.atomic
 def dossier_take(*, dossier_id: int, actor: User) -> Dossier:
     """Take the current step from the role's queue."""
-    dossier = _begin(dossier_id, actor, A.TAKE)
-    step = _main_step(dossier)
-    step.assignee = actor
-    step.save(update_fields=["assignee"])
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="take",
-        from_status=dossier.status,
-        step=step,
-        to_user=actor,
-    )
-    return dossier
+    with dossier_transition(dossier_id=dossier_id, action=A.TAKE, actor=actor) as t:
+        step = main_step(t.dossier)
+        step.assignee = actor
+        step.save(update_fields=["assignee"])
+        t.record(step=step, to_user=actor)
+    return t.dossier
 
 
 @transaction.atomic
@@ -154,33 +100,29 @@ def dossier_forward(
     *, dossier_id: int, actor: User | None, to_user_id: int | None = None, note: str = ""
 ) -> Dossier:
     """Hand the dossier to the next step, to a chosen person or to the role's queue."""
-    dossier = _begin(dossier_id, actor, A.FORWARD)
-    now = clock.now()
-    current = _main_step(dossier)
-    nxt = _next_main(dossier, current)
-    if nxt is None or nxt.kind == "return":
-        raise ValidationFailed(
-            _("The next step is the return of the result: approve or complete instead."),
-            code="no_next_step",
+    with dossier_transition(dossier_id=dossier_id, action=A.FORWARD, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        current = main_step(dossier)
+        nxt = step_next_main(dossier, current)
+        if nxt is None or nxt.kind == StepKind.RETURN:
+            raise ValidationFailed(
+                _("The next step is the return of the result: approve or complete instead."),
+                code="no_next_step",
+            )
+        assignee = _check_assignee(to_user_id, nxt)
+        outcome = step_finish(current, now, note)
+        t.move_to(S.PROCESSING)
+        step_activate(nxt, dossier, now, assignee)
+        t.record(
+            step=current,
+            from_agency=current.agency,
+            to_agency=nxt.agency,
+            to_user=assignee,
+            deadline_status=outcome,
+            note=nfc(note).strip(),
+            data={"to_step": nxt.title},
         )
-    assignee = _check_assignee(to_user_id, nxt)
-    outcome = _finish_step(current, now, note)
-    before = _set_status(dossier, S.PROCESSING)
-    dossier.save(update_fields=["status", "updated_at"])
-    _activate(nxt, dossier, now, assignee)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="forward",
-        from_status=before,
-        step=current,
-        from_agency=current.agency,
-        to_agency=nxt.agency,
-        to_user=assignee,
-        deadline_status=outcome,
-        note=nfc(note).strip(),
-        data={"to_step": nxt.title},
-    )
     return dossier
 
 
@@ -191,48 +133,35 @@ def dossier_send_back(
     """Return the dossier to an earlier step, with the reason; the steps in between will be
     done again."""
     reason = _required(reason, "reason", _("Give the reason for sending it back."))
-    dossier = _begin(dossier_id, actor, A.SEND_BACK)
-    now = clock.now()
-    current = _main_step(dossier)
-    earlier = {
-        s.position: s
-        for s in DossierStep.objects.filter(
-            dossier=dossier, parent__isnull=True, position__lt=current.position
-        ).order_by("id")
-    }
-    if to_position not in earlier:
-        message = _("Choose an earlier step.")
-        raise ValidationFailed(message, field_errors={"to_position": [message]})
-    outcome = _finish_step(current, now, reason)
-    copies = []
-    for position in sorted(p for p in earlier if p >= to_position) + [current.position]:
-        template = earlier.get(position, current)
-        copies.append(
-            DossierStep.objects.create(
-                dossier=dossier,
-                position=template.position,
-                kind=template.kind,
-                title=template.title,
-                role=template.role,
-                agency=template.agency,
-                budget_hours=template.budget_hours,
-            )
+    with dossier_transition(dossier_id=dossier_id, action=A.SEND_BACK, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        current = main_step(dossier)
+        earlier = {
+            s.position: s
+            for s in DossierStep.objects.filter(
+                dossier=dossier, parent__isnull=True, position__lt=current.position
+            ).order_by("id")
+        }
+        if to_position not in earlier:
+            message = _("Choose an earlier step.")
+            raise ValidationFailed(message, field_errors={"to_position": [message]})
+        outcome = step_finish(current, now, reason)
+        copies = [
+            step_add(dossier, **step_copy_fields(earlier.get(position, current)))
+            for position in sorted(p for p in earlier if p >= to_position) + [current.position]
+        ]
+        target = earlier[to_position]
+        step_activate(copies[0], dossier, now, target.assignee)
+        t.record(
+            step=current,
+            from_agency=current.agency,
+            to_agency=target.agency,
+            to_user=target.assignee,
+            deadline_status=outcome,
+            note=reason,
+            data={"to_step": target.title},
         )
-    target = earlier[to_position]
-    _activate(copies[0], dossier, now, target.assignee)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="send_back",
-        from_status=dossier.status,
-        step=current,
-        from_agency=current.agency,
-        to_agency=target.agency,
-        to_user=target.assignee,
-        deadline_status=outcome,
-        note=reason,
-        data={"to_step": target.title},
-    )
     return dossier
 
 
@@ -265,34 +194,30 @@ def dossier_consult(
             _("Give the time allowed for the answer."),
             field_errors={"budget_hours": [_("Must be greater than zero.")]},
         )
-    dossier = _begin(dossier_id, actor, A.CONSULT)
-    now = clock.now()
-    current = _main_step(dossier)
-    current.status = "waiting"
-    current.save(update_fields=["status"])
-    for agency in agencies:
-        consultation = DossierStep.objects.create(
-            dossier=dossier,
-            position=current.position,
-            kind="consult",
-            title=_("Consultation: %(agency)s") % {"agency": agency.name},
-            role="specialist",
-            agency=agency,
-            parent=current,
-            budget_hours=budget_hours,
+    with dossier_transition(dossier_id=dossier_id, action=A.CONSULT, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        current = main_step(dossier)
+        step_wait(current)
+        for agency in agencies:
+            consultation = step_add(
+                dossier,
+                position=current.position,
+                kind=StepKind.CONSULT,
+                title=_("Consultation: %(agency)s") % {"agency": agency.name},
+                role=Role.SPECIALIST,
+                agency=agency,
+                parent=current,
+                budget_hours=budget_hours,
+                note=question,
+            )
+            step_activate(consultation, dossier, now, None)
+        t.record(
+            step=current,
+            from_agency=current.agency,
             note=question,
+            data={"agencies": [a.code for a in agencies], "budget_hours": str(budget_hours)},
         )
-        _activate(consultation, dossier, now, None)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="consult",
-        from_status=dossier.status,
-        step=current,
-        from_agency=current.agency,
-        note=question,
-        data={"agencies": [a.code for a in agencies], "budget_hours": str(budget_hours)},
-    )
     return dossier
 
 
@@ -302,37 +227,34 @@ def dossier_answer_consultation(
 ) -> Dossier:
     """An consulted agency answers; when every answer is in, the step resumes."""
     answer = _required(answer, "answer", _("Write the answer."))
-    dossier = _begin(dossier_id, actor, A.ANSWER_CONSULTATION)
-    now = clock.now()
-    roles = user_roles(user=actor) if actor is not None else None
-    open_ones = [
-        c
-        for c in step_context(dossier).consultations
-        if roles is None or (c.role, c.agency_id) in roles or ("leader", c.agency_id) in roles
-    ]
-    if consultation_id is not None:
-        open_ones = [c for c in open_ones if c.pk == consultation_id]
-    if not open_ones:
-        message = _("No open consultation of yours on this dossier.")
-        raise ValidationFailed(message, field_errors={"consultation_id": [message]})
-    consultation = open_ones[0]
-    outcome = _finish_step(consultation, now, answer)
-    parent = consultation.parent
-    assert parent is not None
-    if not DossierStep.objects.filter(parent=parent, status="active").exists():
-        parent.status = "active"
-        parent.save(update_fields=["status"])
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="answer_consultation",
-        from_status=dossier.status,
-        step=consultation,
-        from_agency=consultation.agency,
-        to_agency=parent.agency,
-        deadline_status=outcome,
-        note=answer,
-    )
+    with dossier_transition(dossier_id=dossier_id, action=A.ANSWER_CONSULTATION, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        roles = user_roles(user=actor) if actor is not None else None
+        open_ones = [
+            c
+            for c in step_context(dossier).consultations
+            if roles is None
+            or (c.role, c.agency_id) in roles
+            or (Role.LEADER, c.agency_id) in roles
+        ]
+        if consultation_id is not None:
+            open_ones = [c for c in open_ones if c.pk == consultation_id]
+        if not open_ones:
+            message = _("No open consultation of yours on this dossier.")
+            raise ValidationFailed(message, field_errors={"consultation_id": [message]})
+        consultation = open_ones[0]
+        outcome = step_finish(consultation, now, answer)
+        parent = consultation.parent
+        assert parent is not None
+        step_resume_if_answered(parent)
+        t.record(
+            step=consultation,
+            from_agency=consultation.agency,
+            to_agency=parent.agency,
+            deadline_status=outcome,
+            note=answer,
+        )
     return dossier
 
 
@@ -352,33 +274,30 @@ def dossier_transfer(
             _("Give the time allowed."),
             field_errors={"budget_hours": [_("Must be greater than zero.")]},
         )
-    dossier = _begin(dossier_id, actor, A.TRANSFER)
-    now = clock.now()
-    current = _main_step(dossier)
-    outcome = _finish_step(current, now, note)
-    step = DossierStep.objects.create(
-        dossier=dossier,
-        position=current.position,
-        kind="transfer",
-        title=_("Processing at %(agency)s") % {"agency": agency.name},
-        role="specialist",
-        agency=agency,
-        budget_hours=budget_hours,
-        note=nfc(note).strip(),
-    )
-    _activate(step, dossier, now, None)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="transfer",
-        from_status=dossier.status,
-        step=current,
-        from_agency=current.agency,
-        to_agency=agency,
-        deadline_status=outcome,
-        note=nfc(note).strip(),
-        data={"budget_hours": str(budget_hours)},
-    )
+    with dossier_transition(dossier_id=dossier_id, action=A.TRANSFER, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        current = main_step(dossier)
+        outcome = step_finish(current, now, note)
+        step = step_add(
+            dossier,
+            position=current.position,
+            kind=StepKind.TRANSFER,
+            title=_("Processing at %(agency)s") % {"agency": agency.name},
+            role=Role.SPECIALIST,
+            agency=agency,
+            budget_hours=budget_hours,
+            note=nfc(note).strip(),
+        )
+        step_activate(step, dossier, now, None)
+        t.record(
+            step=current,
+            from_agency=current.agency,
+            to_agency=agency,
+            deadline_status=outcome,
+            note=nfc(note).strip(),
+            data={"budget_hours": str(budget_hours)},
+        )
     return dossier
 
 
@@ -395,23 +314,19 @@ def dossier_request_supplement(
             field_errors={"items": [_("List what the applicant must add.")]},
         )
     reason = _required(reason, "reason", _("Give the reason."))
-    dossier = _begin(dossier_id, actor, A.REQUEST_SUPPLEMENT)
-    now = clock.now()
-    before = _set_status(dossier, S.SUPPLEMENT_REQUESTED)
-    dossier.paused_at = now
-    dossier.supplement_count += 1
-    dossier.missing = items
-    dossier.save(update_fields=["status", "paused_at", "supplement_count", "missing", "updated_at"])
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="request_supplement",
-        from_status=before,
-        step=_main_step(dossier),
-        deadline_status=_dossier_timeliness(dossier, now),
-        note=reason,
-        data={"items": items, "count": dossier.supplement_count},
-    )
+    with dossier_transition(dossier_id=dossier_id, action=A.REQUEST_SUPPLEMENT, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        t.move_to(S.SUPPLEMENT_REQUESTED)
+        dossier.paused_at = now
+        dossier.supplement_count += 1
+        dossier.missing = items
+        t.record(
+            step=main_step(dossier),
+            deadline_status=_dossier_timeliness(dossier, now),
+            note=reason,
+            data={"items": items, "count": dossier.supplement_count},
+        )
     return dossier
 
 
@@ -435,68 +350,56 @@ def dossier_receive_supplement(
     errors = _files_errors(files)
     if errors:
         raise ValidationFailed(_("A file was refused."), field_errors=errors)
-    dossier = _begin(dossier_id, actor, A.RECEIVE_SUPPLEMENT)
-    now = clock.now()
-    cal = deadlines.calendar()
-    paused_at = dossier.paused_at or now
-    dossier.paused_seconds += cal.working_seconds_between(paused_at, now) if now > paused_at else 0
-    version = dossier.procedure_version
-    step = _main_step(dossier)
-    if version.restart_on_supplement:
-        dossier.appointment_at = deadlines.dossier_due(
-            start=now, amount=version.processing_amount, unit=version.processing_unit, cal=cal
+    with dossier_transition(dossier_id=dossier_id, action=A.RECEIVE_SUPPLEMENT, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        cal = deadlines.calendar()
+        paused_at = dossier.paused_at or now
+        dossier.paused_seconds += (
+            cal.working_seconds_between(paused_at, now) if now > paused_at else 0
         )
-        step.due_at = deadlines.step_due(
-            start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
+        version = dossier.procedure_version
+        step = main_step(dossier)
+        if version.restart_on_supplement:
+            dossier.appointment_at = deadlines.dossier_due(
+                start=now, amount=version.processing_amount, unit=version.processing_unit, cal=cal
+            )
+            step.due_at = deadlines.step_due(
+                start=now, budget_hours=step.budget_hours, cap=dossier.appointment_at, cal=cal
+            )
+        else:
+            dossier.appointment_at = _shift(dossier.appointment_at, paused_at, now)
+            step.due_at = _shift(step.due_at, paused_at, now)
+        deadlines.step_marks_set(step, cal=cal)
+        step.save(update_fields=["due_at", *deadlines.STEP_MARKS])
+        deadlines.dossier_marks_set(dossier, cal=cal)
+        t.move_to(S.PROCESSING)
+        dossier.paused_at = None
+        _store_files(dossier, files, "supplement", actor)
+        t.record(
+            step=step,
+            note=nfc(note).strip(),
+            data={
+                "restart": version.restart_on_supplement,
+                "appointment_at": dossier.appointment_at.isoformat()
+                if dossier.appointment_at
+                else None,
+            },
         )
-    else:
-        dossier.appointment_at = _shift(dossier.appointment_at, paused_at, now)
-        step.due_at = _shift(step.due_at, paused_at, now)
-    deadlines.step_marks_set(step, cal=cal)
-    step.save(update_fields=["due_at", *deadlines.STEP_MARKS])
-    deadlines.dossier_marks_set(dossier, cal=cal)
-    before = _set_status(dossier, S.PROCESSING)
-    dossier.paused_at = None
-    dossier.save(
-        update_fields=[
-            "status",
-            "paused_at",
-            "paused_seconds",
-            "appointment_at",
-            *deadlines.DOSSIER_MARKS,
-            "updated_at",
-        ]
-    )
-    _store_files(dossier, files, "supplement", actor)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="receive_supplement",
-        from_status=before,
-        step=step,
-        note=nfc(note).strip(),
-        data={
-            "restart": version.restart_on_supplement,
-            "appointment_at": dossier.appointment_at.isoformat()
-            if dossier.appointment_at
-            else None,
-        },
-    )
     return dossier
 
 
 def _finish_processing(
-    dossier: Dossier,
-    actor: User | None,
-    action: str,
+    t: Transition,
     approved: bool,
     note: str,
     result: UploadedFile | None,
 ) -> Dossier:
+    dossier, actor = t.dossier, t.actor
     now = clock.now()
-    current = _main_step(dossier)
-    outcome = _finish_step(current, now, note)
-    before = _set_status(dossier, S.RESULT_READY)
+    current = main_step(dossier)
+    outcome = step_finish(current, now, note)
+    t.move_to(S.RESULT_READY)
     dossier.finished_at = now
     dossier.result_approved = approved
     if not approved:
@@ -508,21 +411,12 @@ def _finish_processing(
         extended=dossier.extended,
         cal=deadlines.calendar(),
     )
-    dossier.save()
     if result is not None:
         _store_files(dossier, [result], "result", actor)
-    nxt = _next_main(dossier, current)
-    while nxt is not None and nxt.kind != "return":
-        nxt.status = "cancelled"
-        nxt.save(update_fields=["status"])
-        nxt = _next_main(dossier, current)
+    nxt = steps_skip_to_return(dossier, current)
     if nxt is not None:
-        _activate(nxt, dossier, now, None)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action=action,
-        from_status=before,
+        step_activate(nxt, dossier, now, None)
+    t.record(
         step=current,
         from_agency=current.agency,
         to_agency=nxt.agency if nxt else None,
@@ -531,8 +425,7 @@ def _finish_processing(
         data={"outcome": dossier.outcome},
     )
     if approved:
-        signer_id = actor.pk if actor is not None else None
-        enqueue_on_commit("dossiers.sign_result", dossier_id=dossier.pk, signer_id=signer_id)
+        t.after_commit("dossiers.sign_result", signer_id=actor.pk if actor is not None else None)
     return dossier
 
 
@@ -580,13 +473,14 @@ def dossier_complete(
 def _complete(
     *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str
 ) -> Dossier:
-    dossier = _begin(dossier_id, actor, A.COMPLETE)
-    if result is None and not _has_result(dossier):
-        raise ValidationFailed(
-            _("Attach the result document."),
-            field_errors={"result": [_("Attach the result document.")]},
-        )
-    return _finish_processing(dossier, actor, "complete", True, nfc(note).strip(), result)
+    with dossier_transition(dossier_id=dossier_id, action=A.COMPLETE, actor=actor) as t:
+        if result is None and not _has_result(t.dossier):
+            raise ValidationFailed(
+                _("Attach the result document."),
+                field_errors={"result": [_("Attach the result document.")]},
+            )
+        _finish_processing(t, True, nfc(note).strip(), result)
+    return t.dossier
 
 
 def dossier_approve(
@@ -602,32 +496,30 @@ def dossier_approve(
 def _approve(
     *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str
 ) -> Dossier:
-    dossier = _begin(dossier_id, actor, A.APPROVE)
-    current = _main_step(dossier)
-    nxt = _next_main(dossier, current)
-    if nxt is None or nxt.kind == "return":
-        if result is None and not _has_result(dossier):
-            raise ValidationFailed(
-                _("Attach the signed result document."),
-                field_errors={"result": [_("Attach the result document.")]},
+    with dossier_transition(dossier_id=dossier_id, action=A.APPROVE, actor=actor) as t:
+        dossier = t.dossier
+        current = main_step(dossier)
+        nxt = step_next_main(dossier, current)
+        if nxt is None or nxt.kind == StepKind.RETURN:
+            if result is None and not _has_result(dossier):
+                raise ValidationFailed(
+                    _("Attach the signed result document."),
+                    field_errors={"result": [_("Attach the result document.")]},
+                )
+            _finish_processing(t, True, nfc(note).strip(), result)
+        else:
+            now = clock.now()
+            outcome = step_finish(current, now, note)
+            if result is not None:
+                _store_files(dossier, [result], "result", actor)
+            step_activate(nxt, dossier, now, None)
+            t.record(
+                step=current,
+                from_agency=current.agency,
+                to_agency=nxt.agency,
+                deadline_status=outcome,
+                note=nfc(note).strip(),
             )
-        return _finish_processing(dossier, actor, "approve", True, nfc(note).strip(), result)
-    now = clock.now()
-    outcome = _finish_step(current, now, note)
-    if result is not None:
-        _store_files(dossier, [result], "result", actor)
-    _activate(nxt, dossier, now, None)
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="approve",
-        from_status=dossier.status,
-        step=current,
-        from_agency=current.agency,
-        to_agency=nxt.agency,
-        deadline_status=outcome,
-        note=nfc(note).strip(),
-    )
     return dossier
 
 
@@ -635,8 +527,9 @@ def _approve(
 def dossier_reject(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
     """Refuse after review, with the reason: the refusal is the result to return."""
     reason = _required(reason, "reason", _("Give the reason for refusing."))
-    dossier = _begin(dossier_id, actor, A.REJECT)
-    return _finish_processing(dossier, actor, "reject", False, reason, None)
+    with dossier_transition(dossier_id=dossier_id, action=A.REJECT, actor=actor) as t:
+        _finish_processing(t, False, reason, None)
+    return t.dossier
 
 
 @transaction.atomic
@@ -647,50 +540,44 @@ def dossier_apologize(
     before the due date (setting MOTCUA_APOLOGY_LEAD_WORKING_DAYS); at most once; the dossier
     still counts as late."""
     reason = _required(reason, "reason", _("Give the reason for the delay."))
-    dossier = _begin(dossier_id, actor, A.APOLOGIZE)
-    now = clock.now()
-    cal = deadlines.calendar()
-    assert dossier.appointment_at is not None
-    lead_days = int(getattr(settings, "MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1))
-    if (
-        lead_days
-        and cal.working_seconds_between(now, dossier.appointment_at)
-        < lead_days * cal.working_day_seconds
-        and now <= dossier.appointment_at
-    ):
-        message = _(
-            "The apology must be sent at least %(n)s working day(s) before the appointment."
-        ) % {"n": lead_days}
-        raise ValidationFailed(message, field_errors={"new_appointment": [message]})
-    if now > dossier.appointment_at:
-        message = _("The appointment has already passed.")
-        raise ValidationFailed(message, field_errors={"new_appointment": [message]})
-    if new_appointment <= dossier.appointment_at:
-        message = _("The new appointment must be after the current one.")
-        raise ValidationFailed(message, field_errors={"new_appointment": [message]})
-    current = step_context(dossier).main
-    dossier.extended = True
-    dossier.appointment_at = new_appointment
-    deadlines.dossier_marks_set(dossier, cal=cal)  # extended: no more apology reminder
-    dossier.save(
-        update_fields=["extended", "appointment_at", *deadlines.DOSSIER_MARKS, "updated_at"]
-    )
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="apologize",
-        from_status=dossier.status,
-        step=current,
-        from_agency=current.agency if current else dossier.deciding_agency,
-        note=reason,
-        data={
-            "original_appointment_at": dossier.original_appointment_at.isoformat()
-            if dossier.original_appointment_at
-            else None,
-            "new_appointment_at": new_appointment.isoformat(),
-        },
-    )
-    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="apology")
+    with dossier_transition(dossier_id=dossier_id, action=A.APOLOGIZE, actor=actor) as t:
+        dossier = t.dossier
+        now = clock.now()
+        cal = deadlines.calendar()
+        assert dossier.appointment_at is not None
+        lead_days = int(getattr(settings, "MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1))
+        if (
+            lead_days
+            and cal.working_seconds_between(now, dossier.appointment_at)
+            < lead_days * cal.working_day_seconds
+            and now <= dossier.appointment_at
+        ):
+            message = _(
+                "The apology must be sent at least %(n)s working day(s) before the appointment."
+            ) % {"n": lead_days}
+            raise ValidationFailed(message, field_errors={"new_appointment": [message]})
+        if now > dossier.appointment_at:
+            message = _("The appointment has already passed.")
+            raise ValidationFailed(message, field_errors={"new_appointment": [message]})
+        if new_appointment <= dossier.appointment_at:
+            message = _("The new appointment must be after the current one.")
+            raise ValidationFailed(message, field_errors={"new_appointment": [message]})
+        current = step_context(dossier).main
+        dossier.extended = True
+        dossier.appointment_at = new_appointment
+        deadlines.dossier_marks_set(dossier, cal=cal)  # extended: no more apology reminder
+        t.record(
+            step=current,
+            from_agency=current.agency if current else dossier.deciding_agency,
+            note=reason,
+            data={
+                "original_appointment_at": dossier.original_appointment_at.isoformat()
+                if dossier.original_appointment_at
+                else None,
+                "new_appointment_at": new_appointment.isoformat(),
+            },
+        )
+        t.after_commit("dossiers.render_form", kind="apology")
     return dossier
 
 
@@ -732,7 +619,7 @@ def _unsigned_refusal(reason: str) -> InvalidTransition:
 def _sign_before_return(dossier_id: int, actor: User | None) -> None:
     dossier = Dossier.objects.select_related("deciding_agency").filter(pk=dossier_id).first()
     if dossier is None or dossier.status != S.RESULT_READY:
-        return  # _begin answers for these
+        return  # the transition answers for these
     if result_unsigned(dossier=dossier) is None:
         return
     require_may(user=actor, dossier=dossier, action=A.RETURN_RESULT)
@@ -771,38 +658,31 @@ def _return_result(
         problem = id_number_problem(receiver_id_number)
         if problem:
             raise ValidationFailed(problem, field_errors={"receiver_id_number": [problem]})
-    dossier = _begin(dossier_id, actor, A.RETURN_RESULT)
-    if result_unsigned(dossier=dossier) is not None:
-        raise _unsigned_refusal(_("It is waiting for its signature."))
-    now = clock.now()
-    step = step_context(dossier).main
-    outcome = _finish_step(step, now) if step is not None else ""
-    before = _set_status(dossier, S.RETURNED)
-    dossier.returned_at = now
-    dossier.return_method = method
-    dossier.returned_to = f"{nfc(receiver_name).strip()} {receiver_id_number.strip()}".strip()
-    dossier.save(
-        update_fields=["status", "returned_at", "return_method", "returned_to", "updated_at"]
-    )
-    dossier_event_record(
-        dossier=dossier,
-        actor=actor,
-        action="return_result",
-        from_status=before,
-        step=step,
-        # The handover of the result to the applicant is labelled with the dossier's outcome
-        # (DESIGN §6, deadlines.dossier_outcome), not the return step's own few hours.
-        deadline_status=dossier.outcome or outcome,
-        data={"method": method, "receiver": dossier.returned_to},
-    )
+    with dossier_transition(dossier_id=dossier_id, action=A.RETURN_RESULT, actor=actor) as t:
+        dossier = t.dossier
+        if result_unsigned(dossier=dossier) is not None:
+            raise _unsigned_refusal(_("It is waiting for its signature."))
+        now = clock.now()
+        step = step_context(dossier).main
+        outcome = step_finish(step, now) if step is not None else ""
+        t.move_to(S.RETURNED)
+        dossier.returned_at = now
+        dossier.return_method = method
+        dossier.returned_to = f"{nfc(receiver_name).strip()} {receiver_id_number.strip()}".strip()
+        t.record(
+            step=step,
+            # The handover of the result to the applicant is labelled with the dossier's
+            # outcome (DESIGN §6, deadlines.dossier_outcome), not the return step's own hours.
+            deadline_status=dossier.outcome or outcome,
+            data={"method": method, "receiver": dossier.returned_to},
+        )
     return dossier
 
 
-def _stop(
-    dossier: Dossier, actor: User | None, action: str, target: DossierStatus, reason: str
-) -> Dossier:
+def _stop(t: Transition, target: DossierStatus, reason: str) -> None:
+    dossier = t.dossier
     now = clock.now()
-    before = _set_status(dossier, target)
+    t.move_to(target)
     cal = deadlines.calendar()
     if dossier.paused_at is not None:
         dossier.paused_seconds += (
@@ -811,29 +691,24 @@ def _stop(
         dossier.paused_at = None
     dossier.finished_at = now
     dossier.decision_note = reason
-    dossier.save()
-    DossierStep.objects.filter(dossier=dossier, status__in=["pending", "active", "waiting"]).update(
-        status="cancelled"
-    )
-    dossier_event_record(
-        dossier=dossier, actor=actor, action=action, from_status=before, note=reason
-    )
-    return dossier
+    steps_cancel_unfinished(dossier)
+    t.record(note=reason)
 
 
 @transaction.atomic
 def dossier_withdraw(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
     """The applicant asks to stop before a result exists: notice of stopping (form 05)."""
     reason = _required(reason, "reason", _("Write the applicant's request."))
-    dossier = _begin(dossier_id, actor, A.WITHDRAW)
-    dossier = _stop(dossier, actor, "withdraw", S.WITHDRAWN, reason)
-    enqueue_on_commit("dossiers.render_form", dossier_id=dossier.pk, kind="stop_notice")
-    return dossier
+    with dossier_transition(dossier_id=dossier_id, action=A.WITHDRAW, actor=actor) as t:
+        _stop(t, S.WITHDRAWN, reason)
+        t.after_commit("dossiers.render_form", kind="stop_notice")
+    return t.dossier
 
 
 @transaction.atomic
 def dossier_cancel(*, dossier_id: int, actor: User | None, reason: str) -> Dossier:
     """A leader of the deciding agency stops an accepted dossier, with the reason."""
     reason = _required(reason, "reason", _("Give the reason for stopping."))
-    dossier = _begin(dossier_id, actor, A.CANCEL)
-    return _stop(dossier, actor, "cancel", S.CANCELLED, reason)
+    with dossier_transition(dossier_id=dossier_id, action=A.CANCEL, actor=actor) as t:
+        _stop(t, S.CANCELLED, reason)
+    return t.dossier

@@ -17,6 +17,7 @@ from motcua.calendar.api import working_calendar_fingerprint
 from motcua.core import clock
 from motcua.dossiers import deadlines
 from motcua.dossiers.models import Dossier, DossierStep, Notice
+from motcua.dossiers.workflow import DossierStatus, StepStatus
 
 BATCH = 2000
 #: The cache key of the basis (calendar and near-due settings) of the stored near_due_at.
@@ -45,10 +46,14 @@ def near_due_recompute(
     and its apology can no longer be sent."""
     cal = deadlines.calendar()
     dossiers = dossier_model.objects.filter(
-        status__in=["received", "processing", "supplement_requested"],
+        status__in=[
+            DossierStatus.RECEIVED,
+            DossierStatus.PROCESSING,
+            DossierStatus.SUPPLEMENT_REQUESTED,
+        ],
         appointment_at__isnull=False,
     )
-    steps = step_model.objects.filter(status="active", due_at__isnull=False)
+    steps = step_model.objects.filter(status=StepStatus.ACTIVE, due_at__isnull=False)
     if since is not None:
         dossiers = dossiers.filter(appointment_at__gte=since)
         steps = steps.filter(due_at__gte=since)
@@ -259,7 +264,7 @@ def _local(value: Any, cal: Any) -> str:
 def _mark(step: DossierStep, warned: str) -> None:
     """Remember the warning given for this deadline (only if the deadline is still the one
     warned of: a step re-entered or resumed meanwhile starts again from "")."""
-    DossierStep.objects.filter(pk=step.pk, due_at=step.due_at, status="active").update(
+    DossierStep.objects.filter(pk=step.pk, due_at=step.due_at, status=StepStatus.ACTIVE).update(
         warned=warned
     )
 
@@ -282,10 +287,10 @@ def deadline_sweep() -> SweepReport:
     now = clock.now()
     report = SweepReport()
     steps = (
-        DossierStep.objects.filter(status="active", near_due_at__lte=now)
+        DossierStep.objects.filter(status=StepStatus.ACTIVE, near_due_at__lte=now)
         .exclude(warned="overdue")
         .filter(Q(due_at__lt=now) | Q(warned=""))
-        .exclude(dossier__status="supplement_requested")
+        .exclude(dossier__status=DossierStatus.SUPPLEMENT_REQUESTED)
         .select_related("dossier", "agency")
         .order_by("near_due_at", "id")
     )
@@ -316,7 +321,7 @@ def deadline_sweep() -> SweepReport:
         _mark(step, "near_due")
     report.apology_due = _remind_apologies(now)
     # Online submissions the desk has not accepted or sent back within 8 working hours.
-    late_reviews = Dossier.objects.filter(status="submitted", review_due_at__lt=now)
+    late_reviews = Dossier.objects.filter(status=DossierStatus.SUBMITTED, review_due_at__lt=now)
     for dossier in late_reviews.select_related("receiving_agency"):
         officers = RoleAssignment.objects.filter(
             role="desk_officer", agency_id=dossier.receiving_agency_id

@@ -30,12 +30,12 @@ def _nothing_stored(media: Path) -> None:
 def test_a_failure_after_the_files_were_written_leaves_no_file(world, media_on_disk, monkeypatch):
     """The event row fails after the files were stored: the transaction rolls back, and the
     files it wrote are deleted with it."""
-    from motcua.dossiers.services import intake
+    from motcua.dossiers.services import transition
 
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(intake, "dossier_event_record", broken)
+    monkeypatch.setattr(transition, "dossier_event_record", broken)
     files = [
         UploadedFile(name="don.pdf", content=PDF_BYTES, checklist_position=1),
         UploadedFile(name="the-le.pdf", content=PDF_BYTES + b"2", checklist_position=2),

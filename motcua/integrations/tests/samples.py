@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 
+from motcua.core.pdf_stub import pdf_page
+
 _EICAR_PARTS = (r"X5O!P%@AP[4\PZX54(P^)7CC)7}$", "EICAR-STANDARD-", "ANTIVIRUS-TEST-FILE!$H+H*")
 EICAR = "".join(_EICAR_PARTS).encode("ascii")
 EICAR_NAME = "Eicar-Test-Signature"
@@ -17,26 +19,7 @@ TEST_PATTERN_NAME = "Motcua-Test-Pattern"
 
 def pdf(body: bytes = b"BT /F1 12 Tf 72 720 Td (To khai) Tj ET") -> bytes:
     """A small, valid one-page PDF whose content stream is `body`."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_page(body)
 
 
 def signature_database() -> dict[str, str]:

@@ -158,7 +158,7 @@ def test_a_rolled_back_transaction_sends_nothing(
 def worker_like():
     """Run jobs as a Celery worker would: a failure is retried, not raised to the caller
     (the test settings propagate errors of eager jobs)."""
-    from config.celery import app
+    from celery import current_app as app
 
     before = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False

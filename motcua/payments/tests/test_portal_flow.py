@@ -162,8 +162,8 @@ def test_ipn_endpoint_answers_json_for_get_and_post_without_csrf(dossier, start,
 
 @pytest.mark.django_db(transaction=True)
 def test_sandbox_sends_the_ipn_over_real_http(live_server, settings, intake, answer):
+    from motcua.integrations.payment_sandbox import _gateway, answer_params, deliver_ipn
     from motcua.payments.api import payment_start
-    from motcua.payments.sandbox import _gateway, answer_params, deliver_ipn
 
     d = intake()
     p = payment_start(

@@ -66,7 +66,7 @@ def test_the_return_url_and_the_gateways_redirect_back_use_the_public_address(
 def test_the_sandbox_sends_its_ipn_to_the_public_address(
     dossier, start, answer, public, settings, monkeypatch
 ):
-    from motcua.payments import sandbox
+    from motcua.integrations import payment_sandbox as sandbox
 
     opened: list[str] = []
 

@@ -86,7 +86,7 @@ def test_the_fee_page_takes_the_code_as_typed(client, dossier):
 
 
 def test_the_phone_digit_lookup_reads_the_code_as_typed(dossier):
-    from motcua.notifications.api import public_track_with_factor
+    from motcua.dossiers.api import public_track_with_factor
 
     found = public_track_with_factor(code=_sloppy(dossier.code), factor="2111")
     assert found is not None and found.code == dossier.code

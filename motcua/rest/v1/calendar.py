@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+from ninja.params import functions as params
 
 from motcua.calendar.api import TimeUnit, calendar_days, deadline_compute, working_calendar_get
 from motcua.core.errors import ValidationFailed
@@ -118,14 +119,16 @@ def _parse_date(value: str | None, field: str, errors: dict[str, list[str]]) -> 
 )
 def calendar_deadline(
     request: HttpRequest,
-    start: str | None = Query(
+    start: str | None = params.Query(
         None,
         description="When the dossier was received (ISO 8601). Without an offset: Asia/Ho_Chi_Minh time.",
     ),
-    amount: str | None = Query(
+    amount: str | None = params.Query(
         None, description="How many units (> 0; decimals allowed). Ignored for same_day."
     ),
-    unit: str | None = Query(None, description="working_days, working_hours, days or same_day."),
+    unit: str | None = params.Query(
+        None, description="working_days, working_hours, days or same_day."
+    ),
 ) -> DeadlineOut:
     """When a dossier received at `start` is due, on the province's working-day calendar."""
     calendar = working_calendar_get()
@@ -162,8 +165,10 @@ def calendar_deadline(
 )
 def calendar_days_list(
     request: HttpRequest,
-    date_from: str | None = Query(None, alias="from", description="First date (YYYY-MM-DD)."),
-    date_to: str | None = Query(
+    date_from: str | None = params.Query(
+        None, alias="from", description="First date (YYYY-MM-DD)."
+    ),
+    date_to: str | None = params.Query(
         None, alias="to", description="Last date (YYYY-MM-DD), at most 366 days in all."
     ),
 ) -> DayListOut:

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run every job once and stop.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from config.celery import app
+        from celery import current_app as app
+
         from motcua.core.jobs import tasks_load
 
         # Celery's autodiscovery is lazy: without this, app.tasks knows none of the jobs.

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.demo.loader import DEMO_ACCOUNTS, DemoRefused, demo_load, demo_password
+from motcua.demo.accounts import DEMO_ACCOUNTS, demo_password
+from motcua.demo.loader import DemoRefused, demo_load
 
 
 class Command(BaseCommand):
