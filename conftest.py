@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -175,6 +176,19 @@ BIRTH: dict[str, Any] = {
         },
     ],
 }
+
+
+@pytest.fixture
+def orm() -> SimpleNamespace:
+    """The model classes of motcua's apps by name (`orm.Dossier`, `orm.Payment`, …), for a test
+    of one app that reads or sets up rows of another one. No `api.py` exports a model, and the
+    import contracts keep `motcua.<app>.tests` from importing another app's models (ADR 0026);
+    this root conftest is outside them. A test of an app imports its own app's models."""
+    from django.apps import apps
+
+    return SimpleNamespace(
+        **{m.__name__: m for m in apps.get_models() if m.__module__.startswith("motcua.")}
+    )
 
 
 @pytest.fixture

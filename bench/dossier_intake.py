@@ -107,8 +107,9 @@ def prepare_world() -> dict[str, Any]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from motcua.accounts.api import User, agency_get_by_code, province_import, role_grant
+    from motcua.accounts.api import agency_get_by_code, province_import, role_grant
     from motcua.accounts.data import Role
+    from motcua.accounts.models import User
     from motcua.calendar.api import calendar_seed
     from motcua.catalog.api import catalog_import, procedure_get_current
 
@@ -399,7 +400,7 @@ def run() -> dict[str, float]:
     try:
         service_intakes(30, world)  # warm up: caches, prepared statements, connection
         service_intakes(30, world, notifications=True)
-        from motcua.dossiers.api import Dossier
+        from motcua.dossiers.models import Dossier
 
         template = Dossier.objects.order_by("id").values_list("id", flat=True).first()
         assert template is not None

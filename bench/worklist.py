@@ -195,7 +195,7 @@ def union_page(user: Any, n: int = 50) -> list[Any]:
     from django.db import connection
 
     from motcua.accounts.api import user_roles
-    from motcua.dossiers.api import DossierStep
+    from motcua.dossiers.models import DossierStep
 
     base = (
         "SELECT s.id, s.due_at FROM dossiers_dossierstep s "
@@ -227,8 +227,8 @@ def union_page(user: Any, n: int = 50) -> list[Any]:
 
 def _agencies() -> tuple[list[int], list[int], dict[str, int]]:
     """Deciding agencies (departments, units, communes) and their receiving desks."""
-    from motcua.accounts.api import Agency
     from motcua.accounts.data import AgencyKind
+    from motcua.accounts.models import Agency
 
     deciding, receiving = [], []
     by_code = {}
@@ -250,7 +250,7 @@ def _officers() -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
-    from motcua.accounts.api import Agency, RoleAssignment, User
+    from motcua.accounts.models import Agency, RoleAssignment, User
 
     deciding, receiving, _ = _agencies()
     pairs = {(a, "specialist") for a in deciding} | {(a, "leader") for a in deciding}
@@ -427,8 +427,9 @@ def run() -> dict[str, float]:
 
 
 def _measure_all() -> dict[str, float]:
-    from motcua.accounts.api import Agency, User, role_grant
+    from motcua.accounts.api import role_grant
     from motcua.accounts.data import Role
+    from motcua.accounts.models import Agency, User
     from motcua.desk.views.common import CappedPaginator
     from motcua.dossiers.api import dossiers_near_due, dossiers_overdue, worklist_page
 

@@ -96,7 +96,7 @@ def test_every_model_and_field_of_motcua_has_a_translated_name():
 
 def test_the_names_are_vietnamese():
     from motcua.core.models import AuditEntry
-    from motcua.dossiers.api import Dossier, DossierEvent, DossierStep
+    from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 
     with translation.override("vi"):
         assert str(AuditEntry._meta.verbose_name_plural) == "nhật ký thao tác"
@@ -155,7 +155,7 @@ def test_admin_pages_of_one_dossier_event_step_and_calendar_day(
     from motcua.calendar.api import calendar_day_set
     from motcua.calendar.models import CalendarDay
     from motcua.core.models import AuditEntry
-    from motcua.dossiers.api import DossierEvent, DossierStep
+    from motcua.dossiers.models import DossierEvent, DossierStep
 
     d = receive(at(2026, 3, 2, 9, 0))
 

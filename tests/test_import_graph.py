@@ -10,10 +10,11 @@
 Every import statement counts, wherever it is: at module level, inside a function (a "lazy"
 import still ties the two modules together; it only hides the cycle from the interpreter),
 and under `if TYPE_CHECKING:`. Type-only imports are kept (`exclude_type_checking_imports`
-is False) for the same reason, and to judge the graph the way the import-linter contracts
-in pyproject.toml do: a module that needs another one's types to be read depends on it, and
-a cycle through such an import is the same knot in the design even though it cannot fail
-at import time. Test modules are part of the graph like any other module.
+is False here) for the same reason: a module that needs another one's types to be read
+depends on it, and a cycle through such an import is the same knot in the design even though
+it cannot fail at import time. (The import-linter contracts in pyproject.toml leave them out:
+they judge which modules an app uses, and another app's model class is named in annotations
+that way; ADR 0026.) Test modules are part of the graph like any other module.
 """
 
 from __future__ import annotations

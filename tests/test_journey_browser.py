@@ -167,8 +167,8 @@ def _officer(browser: Any, base: str, username: str, look: Look | None = None) -
 
 
 def test_citizen_journey_from_search_to_rating(live_server, browser, journey, tmp_path, settings):
-    from motcua.dossiers.api import Dossier, DossierDocument
-    from motcua.payments.api import Payment
+    from motcua.dossiers.models import Dossier, DossierDocument
+    from motcua.payments.models import Payment
 
     base = live_server.url
     settings.MOTCUA_PUBLIC_URL = base  # the gateway's return URL is built from it
@@ -318,7 +318,7 @@ def test_supplement_round_trip(live_server, browser, journey, tmp_path):
     """On a phone, with JavaScript turned off: the core flow (submit online, answer a
     supplement request) works with plain HTML forms."""
     from motcua.core import clock
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
 
     users = journey["users"]
     base = live_server.url

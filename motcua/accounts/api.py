@@ -1,9 +1,10 @@
 """Public Python API of the accounts app. Other apps import only this module and data.py."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from motcua.accounts import selectors as _selectors
-from motcua.accounts.models import Agency, ApiToken, CitizenProfile, RoleAssignment, User
 from motcua.accounts.oidc import OidcError, OidcStart, oidc_enabled, oidc_finish, oidc_start
 from motcua.accounts.permissions import roles_required, signed_in
 from motcua.accounts.province_import import (
@@ -13,21 +14,31 @@ from motcua.accounts.province_import import (
     province_import,
 )
 from motcua.accounts.selectors import (
+    agencies_by_id,
     agencies_in_force,
     agencies_monitored_by,
+    agencies_served_by,
     agencies_where_desk_officer,
+    agency_from_row,
     agency_get_by_code,
     agency_list,
     agency_where_desk_officer,
     citizen_profile_get,
     commune_codes,
     desk_agencies_sql,
+    desks_of,
     password_reset_users,
+    role_assignments_by_role,
+    role_assignments_held,
+    role_holder_ids,
     role_holders,
     user_agency_ids,
+    user_exists,
+    user_get,
     user_has_any_role,
     user_landing,
     user_roles,
+    users_by_username,
 )
 from motcua.accounts.services.agencies import agency_upsert
 from motcua.accounts.services.eid import citizen_link_oidc, citizen_sign_in_oidc
@@ -37,12 +48,13 @@ from motcua.accounts.services.roles import role_grant
 from motcua.accounts.services.signin import citizen_authenticate
 from motcua.accounts.services.signup import citizen_sign_up
 from motcua.accounts.services.tokens import api_token_authenticate, api_token_issue
+from motcua.accounts.services.users import account_ensure
 from motcua.accounts.services.verification import citizen_verify_contact, verification_code_send
 
+if TYPE_CHECKING:
+    from motcua.accounts.models import CitizenProfile, User
+
 __all__ = [
-    "Agency",
-    "ApiToken",
-    "CitizenProfile",
     "OidcError",
     "OidcStart",
     "applicant_prefill",
@@ -61,14 +73,17 @@ __all__ = [
     "password_reset_users",
     "password_reset_with_code",
     "verification_code_send",
-    "RoleAssignment",
-    "User",
+    "account_ensure",
+    "agencies_by_id",
     "agencies_in_force",
+    "agencies_served_by",
     "agencies_monitored_by",
     "agencies_where_desk_officer",
     "agency_get_by_code",
     "agency_where_desk_officer",
     "desk_agencies_sql",
+    "desks_of",
+    "agency_from_row",
     "agency_list",
     "agency_upsert",
     "commune_choices",
@@ -78,14 +93,20 @@ __all__ = [
     "province_import",
     "api_token_authenticate",
     "api_token_issue",
+    "role_assignments_by_role",
+    "role_assignments_held",
     "role_grant",
+    "role_holder_ids",
     "role_holders",
     "roles_required",
     "signed_in",
     "user_agency_ids",
+    "user_exists",
+    "user_get",
     "user_has_any_role",
     "user_landing",
     "user_roles",
+    "users_by_username",
 ]
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -47,6 +49,35 @@ def desk_agencies_sql(*, by_code: bool) -> str:
 
 
 _DESK_SQL = desk_agencies_sql(by_code=True)
+_AGENCY_ATTNAMES = [f.attname for f in _AGENCY_FIELDS]
+
+
+def agency_from_row(*, values: list[Any]) -> Agency:
+    """The agency of a row whose columns are `desk_agencies_sql`'s (every column, in the
+    model's order): for a statement of another app that folds that SQL in. No query."""
+    return Agency.from_db(connection.alias, _AGENCY_ATTNAMES, values)
+
+
+def agencies_by_id(*, ids: Iterable[int]) -> dict[int, Agency]:
+    """The agencies with these ids, by id (one query)."""
+    return {a.pk: a for a in Agency.objects.filter(pk__in=list(ids))}
+
+
+def agencies_served_by(*, desk_ids: Iterable[int]) -> set[int]:
+    """The ids of the agencies whose dossiers these desks receive (one query)."""
+    return set(Agency.objects.filter(receiving_desk_id__in=desk_ids).values_list("id", flat=True))
+
+
+def desks_of(*, user: User) -> list[Agency]:
+    """The desks where the user is a desk officer, ordered by code: one query, the roles
+    joined (never cached)."""
+    return list(
+        Agency.objects.filter(
+            role_assignments__user=user, role_assignments__role=Role.DESK_OFFICER.value
+        )
+        .distinct()
+        .order_by("code")
+    )
 
 
 def agency_where_desk_officer(*, user: User, code: str) -> Agency | None:
@@ -139,6 +170,51 @@ def role_holders(*, role: str, agency_id: int) -> list[User]:
         .order_by("user__full_name", "user__username")
     )
     return [a.user for a in assignments]
+
+
+def role_holder_ids(*, role: str, agency_id: int) -> list[int]:
+    """The ids of the people holding `role` in the agency, active or not (one query)."""
+    return list(
+        RoleAssignment.objects.filter(role=role, agency_id=agency_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def role_assignments_held(*, user: User) -> list[RoleAssignment]:
+    """The user's roles other than citizen, with their agencies, ordered by role and agency
+    code (one query)."""
+    return list(
+        RoleAssignment.objects.filter(user=user)
+        .exclude(role=Role.CITIZEN.value)
+        .select_related("agency")
+        .order_by("role", "agency__code")
+    )
+
+
+def role_assignments_by_role(*, role: str) -> list[RoleAssignment]:
+    """Everyone's assignments of one role, with the user and the agency (one query)."""
+    return list(RoleAssignment.objects.filter(role=role).select_related("user", "agency"))
+
+
+# --- user accounts ----------------------------------------------------------------------------
+
+
+def user_get(*, pk: int, active_only: bool = False) -> User | None:
+    """The user with this id (only if active, with `active_only`), or None (one query)."""
+    users = (
+        User.objects.filter(pk=pk, is_active=True) if active_only else User.objects.filter(pk=pk)
+    )
+    return users.first()
+
+
+def user_exists(*, username: str) -> bool:
+    return User.objects.filter(username=username).exists()
+
+
+def users_by_username(*, usernames: Iterable[str]) -> dict[str, User]:
+    """The users with these usernames, by username (one query); unknown ones are left out."""
+    return {u.username: u for u in User.objects.filter(username__in=list(usernames))}
 
 
 # --- citizen accounts -------------------------------------------------------------------------

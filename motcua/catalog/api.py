@@ -8,12 +8,8 @@ from motcua.catalog import exchange
 from motcua.catalog.formfields import form_data_clean, form_data_display, parse_date
 from motcua.catalog.models import (
     APPLICANT_KIND_LABELS,
-    Fee,
-    Field,
-    Procedure,
-    ProcedureVersion,
-    ProcessStep,
-    RequiredDocument,
+    STEP_KIND_CHOICES,
+    STEP_ROLE_CHOICES,
 )
 from motcua.catalog.selectors import (
     agency_procedure_counts,
@@ -47,13 +43,9 @@ def catalog_export(*, fmt: str) -> bytes:
 
 __all__ = [
     "APPLICANT_KIND_LABELS",
-    "Fee",
-    "Field",
+    "STEP_KIND_CHOICES",
+    "STEP_ROLE_CHOICES",
     "ImportReport",
-    "Procedure",
-    "ProcedureVersion",
-    "ProcessStep",
-    "RequiredDocument",
     "agency_procedure_counts",
     "catalog_export",
     "catalog_import",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User, agency_list
+from motcua.accounts.api import agency_list
 from motcua.accounts.data import AgencyKind
 from motcua.catalog import exchange
 from motcua.catalog.data import ALL_COMMUNES, ProcedureSpec, VersionStatus
@@ -28,6 +28,9 @@ from motcua.catalog.specs import procedure_spec_parse
 from motcua.core.audit import audit_record
 from motcua.core.errors import Conflict, ValidationFailed
 from motcua.core.text import fold
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
 
 
 def _today() -> datetime.date:

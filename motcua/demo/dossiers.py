@@ -18,11 +18,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
 
-from motcua.accounts.api import User, agency_get_by_code, commune_choices, role_grant
+from motcua.accounts.api import (
+    account_ensure,
+    agency_get_by_code,
+    commune_choices,
+    role_grant,
+    users_by_username,
+)
 from motcua.calendar.api import working_calendar_get
 from motcua.core import clock, jobs
 from motcua.demo.accounts import (
@@ -38,12 +45,15 @@ from motcua.demo.runner import Runner
 from motcua.demo.scenarios import plans_draw
 from motcua.demo.tracks import tracks_load
 from motcua.dossiers.api import (
-    Dossier,
     DossierStatus,
     deadline_sweep,
+    demo_status_counts,
     dossiers_near_due,
     dossiers_overdue,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 SEED = 20250701
 DIEN_BIEN = 11
@@ -53,26 +63,19 @@ def _accounts() -> tuple[dict[str, User], list[Officer]]:
     hashed = make_password(demo_password())  # once: hashing is slow on purpose
     extra = EXTRA_OFFICERS + commune_officers()
     for o in extra:
-        user, _created = User.objects.get_or_create(username=o.username)
-        user.full_name = o.full_name
-        user.password = hashed
-        user.save()
+        user = account_ensure(username=o.username, full_name=o.full_name, password_hash=hashed)
         agency = agency_get_by_code(code=o.agency_code)
         if agency is None:  # pragma: no cover - the province import creates them all
             raise RuntimeError(f"Unknown agency {o.agency_code}")
         role_grant(user=user, role=o.role, agency=agency)
     names = [o.username for o in BASE_OFFICERS + extra] + ["congdan"]
-    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    users = users_by_username(usernames=names)
     return users, extra
 
 
 def _summary(now: dt.datetime, plans: list[Plan], skipped: int) -> list[str]:
     ids = [p.dossier_id for p in plans]
-    qs = Dossier.objects.filter(pk__in=ids)
-    by_status = Counter(qs.values_list("status", flat=True))
-    outcomes = Counter(
-        qs.filter(status__in=["result_ready", "returned"]).values_list("outcome", flat=True)
-    )
+    by_status, outcomes = demo_status_counts(ids=ids)
     with clock.at(now):
         overdue = dossiers_overdue().filter(pk__in=ids).count()
         near = dossiers_near_due().filter(pk__in=ids).count()

@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.accounts.api import (
-    RoleAssignment,
-    User,
+    account_ensure,
     agency_get_by_code,
     agency_upsert,
     citizen_profile_import,
     province_import,
+    role_assignments_by_role,
     role_grant,
+    user_exists,
+    users_by_username,
 )
 from motcua.accounts.data import AgencyKind, Role
 from motcua.calendar.api import calendar_seed
@@ -32,7 +34,7 @@ from motcua.core.models import AuditEntry
 from motcua.demo import dossiers as demo_dossiers
 from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_CITIZEN_PROFILE, demo_password
 from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
-from motcua.dossiers.api import Dossier, demo_results_to_sign, dossier_result_sign
+from motcua.dossiers.api import demo_results_to_sign, dossier_finished_at, dossier_result_sign
 
 DIEN_BIEN = 11
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "catalog" / "demo" / "procedures.json"
@@ -77,7 +79,7 @@ def _demo_state() -> str:
         return "loaded"
     if DEMO_LOAD_STARTED in actions:
         return "interrupted"
-    return "loaded" if User.objects.filter(username="desk").exists() else "none"
+    return "loaded" if user_exists(username="desk") else "none"
 
 
 def _demo_mark(action: str) -> None:
@@ -136,18 +138,21 @@ def demo_load(*, force: bool = False) -> list[str]:
     for acc in DEMO_ACCOUNTS:
         hashed = make_password(password)  # slow on purpose: before the transaction
         with transaction.atomic():
-            user, _created = User.objects.get_or_create(username=acc.username)
-            user.full_name = acc.full_name
-            user.is_staff = acc.staff
-            user.password = hashed
-            user.save()
+            user = account_ensure(
+                username=acc.username,
+                full_name=acc.full_name,
+                password_hash=hashed,
+                is_staff=acc.staff,
+            )
             if acc.staff:
                 user.groups.add(group)
             agency = agency_get_by_code(code=acc.agency_code) if acc.agency_code else None
             role_grant(user=user, role=acc.role, agency=agency)
     done.append("accounts: " + ", ".join(a.username for a in DEMO_ACCOUNTS))
     citizen_profile_import(
-        user=User.objects.get(username="congdan"), verified=True, **DEMO_CITIZEN_PROFILE
+        user=users_by_username(usernames=["congdan"])["congdan"],
+        verified=True,
+        **DEMO_CITIZEN_PROFILE,
     )
     done.append("citizen profile: congdan (verified)")
     # Bulk load: the forms are rendered on first use, not as 400 jobs at commit.
@@ -166,7 +171,7 @@ def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
     The desk's reconciliation report and the citizens' receipts have something to show."""
     import random
 
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.api import demo_dossiers_open
     from motcua.payments.api import (
         fee_options,
         payment_sandbox_settle,
@@ -177,12 +182,8 @@ def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
     if not getattr(settings, "MOTCUA_PAYMENT_SANDBOX", False):
         return ["payments: sandbox gateway off, no demo payments"]
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    paid = failed = 0
-    for dossier in (
-        Dossier.objects.exclude(status__in=["refused", "returned", "withdrawn", "cancelled"])
-        .select_related("procedure_version", "applicant_user")
-        .order_by("pk")
-    ):
+    paid = failed = paid_tries = 0
+    for dossier in demo_dossiers_open():
         options = fee_options(dossier=dossier)
         if options.nothing_to_pay or rng.random() > share:
             continue
@@ -192,7 +193,11 @@ def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
         choice = options.payable[0].position if options.must_choose else None
         when = since + datetime.timedelta(minutes=rng.randint(5, 90))
         with clock.at(when):
-            tries = ["fail", "pay"] if rng.random() < 0.1 else ["pay"]
+            # About one in ten fails first, and always the first one paid, so the demo shows a
+            # failed payment whatever the day it is loaded (which dossiers are open depends on it).
+            fails_first = paid_tries == 0 or rng.random() < 0.1
+            tries = ["fail", "pay"] if fails_first else ["pay"]
+            paid_tries += 1
             for button in tries:
                 start = payment_start(
                     dossier=dossier,
@@ -216,9 +221,7 @@ def _demo_signatures(limit: int = 12) -> list[str]:
     verification page has something real to check."""
     if not getattr(settings, "USE_DEMO_PKI", False):
         return ["demo PKI off (USE_DEMO_PKI=false): results are not signed"]
-    leaders = list(
-        RoleAssignment.objects.filter(role=Role.LEADER.value).select_related("user", "agency")
-    )
+    leaders = role_assignments_by_role(role=Role.LEADER.value)
     people = [
         (ra.user.full_name or ra.user.username, ra.agency.name)
         for ra in leaders
@@ -236,7 +239,7 @@ def _demo_signatures(limit: int = 12) -> list[str]:
     for dossier_id, signer_id in demo_results_to_sign(limit=limit):
         # Signed when it was approved, as a job would have done: the result's own date, the
         # stamp and the time stated in the signature agree (issue 17).
-        approved = Dossier.objects.filter(pk=dossier_id).values_list("finished_at", flat=True)[0]
+        approved = dossier_finished_at(dossier_id=dossier_id)
         when = approved + datetime.timedelta(minutes=2) if approved else clock.now()
         try:
             with clock.at(when):

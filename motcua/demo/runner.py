@@ -5,17 +5,27 @@ hands in: a small PDF for an attachment or a supplement, a Vietnamese result pag
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.html import format_html
 
-from motcua.accounts.api import User
 from motcua.core import clock
 from motcua.core.pdf_stub import pdf_stub
 from motcua.demo.planner import Op, Plan
 from motcua.documents.api import font_uris, place_date, render_html_pdf
-from motcua.dossiers.api import Dossier, dossier_act, dossier_intake, dossier_submit_online
+from motcua.dossiers.api import (
+    demo_dossier_for_result,
+    dossier_act,
+    dossier_code_get,
+    dossier_intake,
+    dossier_submit_online,
+)
 from motcua.dossiers.data import ChecklistItem, UploadedFile
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.dossiers.models import Dossier
 
 
 def result_pdf(dossier: Dossier, signer_name: str, at: dt.datetime) -> bytes:
@@ -133,19 +143,17 @@ class Runner:
             if op.to_user:
                 payload["to_user"] = self.users[op.to_user].pk
             if op.result:
-                dossier = Dossier.objects.select_related(
-                    "deciding_agency__parent", "procedure_version"
-                ).get(pk=plan.dossier_id)
+                dossier = demo_dossier_for_result(dossier_id=plan.dossier_id)
                 signer = self.users[op.actor or ""]
                 payload["result"] = UploadedFile(
                     name=f"ket-qua-{dossier.code}.pdf",
                     content=result_pdf(dossier, signer.full_name or signer.username, op.at),
                 )
             elif op.file:
-                code = Dossier.objects.filter(pk=plan.dossier_id).values_list("code", flat=True)
+                code = dossier_code_get(dossier_id=plan.dossier_id)
                 content = pdf_stub(
                     "BO SUNG",
-                    f"Ho so: {code.first()}",
+                    f"Ho so: {code}",
                     tr.name[:90],
                     f"Ngay: {op.at.astimezone(self.tz):%d/%m/%Y}",
                 )

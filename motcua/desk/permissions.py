@@ -6,10 +6,14 @@ Object-level access is decided by the dossiers app (`access_dossier_for_officer`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from motcua.accounts.api import User, roles_required, user_roles
+from motcua.accounts.api import roles_required, user_roles
 from motcua.accounts.data import Role
 from motcua.dossiers.api import notices_unread_count
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 #: People who work on dossiers: they have a worklist and take actions.
 WORKER_ROLES = (Role.DESK_OFFICER, Role.SPECIALIST, Role.LEADER)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,14 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.calendar.api import WorkingCalendar, working_calendar_get
-from motcua.dossiers.api import (
-    NATIONAL_STATUS,
-    STATUS_LABELS,
-    DeadlineView,
-    Dossier,
-    DossierEvent,
-    DossierStatus,
-)
+from motcua.dossiers.api import NATIONAL_STATUS, STATUS_LABELS, DeadlineView, DossierStatus
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier, DossierEvent
 
 # ---------------------------------------------------------------------------- deadline states
 

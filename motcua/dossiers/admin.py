@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.api import ProcessStep
+from motcua.catalog.api import STEP_KIND_CHOICES, STEP_ROLE_CHOICES
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.workflow import STATUS_LABELS, DossierStatus
 
@@ -75,9 +75,9 @@ def _status_label(value: str) -> str:
         return value
 
 
-def _choice_label(model: Any, field: str, value: str) -> str:
-    """The translated label of a stored code, from the catalog field that defines it."""
-    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
+def _choice_label(choices: list[tuple[str, Any]], value: str) -> str:
+    """The translated label of a stored code, from the catalog's choices that define it."""
+    return str(dict(choices).get(value, value))
 
 
 @admin.register(Dossier)
@@ -131,11 +131,11 @@ class DossierStepAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("kind"))
     def kind_label(self, obj: DossierStep) -> str:
-        return _choice_label(ProcessStep, "kind", obj.kind)
+        return _choice_label(STEP_KIND_CHOICES, obj.kind)
 
     @admin.display(description=_("role"))
     def role_label(self, obj: DossierStep) -> str:
-        return _choice_label(ProcessStep, "role", obj.role)
+        return _choice_label(STEP_ROLE_CHOICES, obj.role)
 
 
 @admin.register(DossierEvent)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import User, user_agency_ids, user_roles
+from motcua.accounts.api import user_agency_ids, user_roles
 from motcua.accounts.data import Role
 from motcua.core.errors import NotFound, PermissionDenied
 from motcua.core.identifiers import dossier_code_normalize
@@ -20,6 +21,9 @@ from motcua.dossiers.workflow import (
     StepStatus,
     action_allowed_in,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 A = Action
 VIEW_ROLES = frozenset(

@@ -6,14 +6,15 @@ import datetime as dt
 import hmac
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from motcua.accounts.api import User, user_roles
+from motcua.accounts.api import user_roles
 from motcua.core import clock
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.core.text import fold
@@ -35,6 +36,9 @@ from motcua.dossiers.workflow import (
     StepKind,
     StepStatus,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 
 def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
@@ -362,6 +366,65 @@ def result_signed_for_code(*, code: str) -> DossierDocument | None:
     )
 
 
+def dossier_for_audit(*, code: str) -> Dossier | None:
+    """The dossier with this code with only its id loaded (to name it in an audit entry), or
+    None: one statement."""
+    return Dossier.objects.filter(code=code).only("pk").first()
+
+
+def dossier_code_get(*, dossier_id: int) -> str | None:
+    """The code of the dossier with this id (None when it has none, or there is no such
+    dossier): one statement."""
+    return Dossier.objects.filter(pk=dossier_id).values_list("code", flat=True).first()
+
+
+def dossier_detail_prefetch(*, dossier: Dossier) -> None:
+    """Load onto `dossier` its steps (with their agency and assignee) and its documents, for a
+    page or an answer that shows them all: two statements."""
+    prefetch_related_objects(
+        [dossier],
+        Prefetch("steps", queryset=DossierStep.objects.select_related("agency", "assignee")),
+        "documents",
+    )
+
+
+def demo_status_counts(*, ids: Iterable[int | None]) -> tuple[Counter[str], Counter[str]]:
+    """For the demo loader's summary, over the dossiers with these ids: how many are in each
+    status, and how many of the finished ones (result ready, returned) have each outcome."""
+    rows = Dossier.objects.filter(pk__in=list(ids))
+    by_status = Counter(rows.values_list("status", flat=True))
+    outcomes = Counter(
+        rows.filter(status__in=["result_ready", "returned"]).values_list("outcome", flat=True)
+    )
+    return by_status, outcomes
+
+
+def demo_dossiers_open() -> QuerySet[Dossier]:
+    """The dossiers not refused, returned, withdrawn or cancelled, with their procedure
+    version and applicant, by id (the demo loader pays some of their fees)."""
+    return (
+        Dossier.objects.exclude(status__in=["refused", "returned", "withdrawn", "cancelled"])
+        .select_related("procedure_version", "applicant_user")
+        .order_by("pk")
+    )
+
+
+def demo_dossier_for_result(*, dossier_id: int) -> Dossier:
+    """The dossier with its deciding agency (and its parent) and procedure version, to write
+    the demo's result document."""
+    return Dossier.objects.select_related("deciding_agency__parent", "procedure_version").get(
+        pk=dossier_id
+    )
+
+
+def dossier_finished_at(*, dossier_id: int) -> dt.datetime | None:
+    """When the dossier's processing finished (its result approved or refused), or None."""
+    finished: dt.datetime | None = Dossier.objects.filter(pk=dossier_id).values_list(
+        "finished_at", flat=True
+    )[0]
+    return finished
+
+
 def demo_results_to_sign(*, limit: int) -> list[tuple[int, int | None]]:
     """(dossier id, approving user id) of processed, approved dossiers whose result is not
     signed yet, newest first (for the demo loader)."""
@@ -492,3 +555,36 @@ def applicant_documents(*, dossier: Dossier) -> QuerySet[DossierDocument]:
     return DossierDocument.objects.filter(
         dossier=dossier, kind__in=["attachment", "supplement"]
     ).order_by("created_at", "id")
+
+
+def dossier_histories(*, after_id: int, limit: int) -> list[Dossier]:
+    """For rebuilding figures from the history (reports): up to `limit` dossiers that were
+    received (`received_at` set), with id greater than `after_id`, in id order, each with its
+    events prefetched in order (`dossier.events.all()`): two queries."""
+    return list(
+        Dossier.objects.filter(pk__gt=after_id, received_at__isnull=False)
+        .only(
+            "id",
+            "deciding_agency_id",
+            "procedure_code",
+            "channel",
+            "received_at",
+            "clock_started_at",
+            "original_appointment_at",
+            "appointment_at",
+            "finished_at",
+            "paused_seconds",
+            "outcome",
+            "result_approved",
+            "status",
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.only(
+                    "id", "dossier_id", "at", "action", "from_status", "to_status", "data"
+                ).order_by("at", "id"),
+            )
+        )
+        .order_by("pk")[:limit]
+    )

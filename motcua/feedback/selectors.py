@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from motcua.accounts.api import Agency, User
+from motcua.accounts.api import agencies_by_id
 from motcua.core.errors import NotFound
 from motcua.dossiers.api import DossierStatus, dossier_code_exists, dossier_find
 from motcua.feedback.criteria import FACTORS, min_count_shown, rating_scale, satisfied_min
 from motcua.feedback.models import Rating, RatingReceipt
 
 if TYPE_CHECKING:
-    from motcua.dossiers.api import Dossier
+    from motcua.accounts.models import Agency, User
+    from motcua.dossiers.models import Dossier
 
 #: The dossier has an answer for the applicant: the result (or the refusal) is ready.
 RATABLE_STATUSES = frozenset(
@@ -196,7 +197,7 @@ def satisfaction_summary(
     total = _build(None, total_fig, total_dist, None)
     by_fig = _summaries(qs, "agency_id")
     by_dist = _distribution(qs, "agency_id")
-    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=list(by_fig))}
+    agencies = agencies_by_id(ids=list(by_fig))
     rows = [
         _build(pk, by_fig[pk], by_dist[pk], agencies[pk])
         for pk in sorted(by_fig, key=lambda pk: agencies[pk].code)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import User
 from motcua.core import clock
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
@@ -16,6 +16,9 @@ from motcua.dossiers.api import dossier_lock
 from motcua.feedback.criteria import FACTORS, rating_scale
 from motcua.feedback.models import Rating, RatingReceipt
 from motcua.feedback.selectors import RATABLE_STATUSES, may_rate
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 COMMENT_MAX = 2000
 

@@ -1,6 +1,5 @@
 """Public Python API of the notifications app. Other apps import only this module."""
 
-from motcua.notifications.models import Notification
 from motcua.notifications.selectors import (
     notifications_for_citizen,
     notifications_for_dossier,
@@ -16,7 +15,6 @@ from motcua.notifications.services import (
 from motcua.notifications.texts import unaccent
 
 __all__ = [
-    "Notification",
     "notification_kind",
     "notification_send",
     "notifications_for_citizen",

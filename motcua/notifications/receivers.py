@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from motcua.dossiers.api import DossierEvent
 from motcua.notifications.services import notifications_for_event
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import DossierEvent
 
 logger = logging.getLogger(__name__)
 

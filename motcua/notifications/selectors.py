@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from motcua.accounts.api import User
 from motcua.notifications.models import CHANNEL_PORTAL, Notification
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 
 def notifications_for_citizen(*, user: User) -> QuerySet[Notification]:

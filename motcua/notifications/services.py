@@ -7,18 +7,17 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
-from motcua.accounts.api import User
 from motcua.core import clock, jobs
 from motcua.core.jobs import enqueue_on_commit
 from motcua.core.links import public_url
-from motcua.dossiers.api import Dossier, DossierEvent, supplement_answer_due
+from motcua.dossiers.api import supplement_answer_due
 from motcua.integrations.sms import SmsError, send_sms
 from motcua.notifications import texts
 from motcua.notifications.models import (
@@ -30,6 +29,10 @@ from motcua.notifications.models import (
     STATUS_SENT,
     Notification,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.dossiers.models import Dossier, DossierEvent
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -11,7 +11,7 @@ from motcua.core.text import vnd_figures
 from motcua.integrations.payment_gateway import PaymentGateway, SandboxGateway, gateway_get
 from motcua.integrations.payment_sandbox import answer_params
 from motcua.payments.data import CallbackKind, ConfirmResult
-from motcua.payments.models import STATUS_LABELS, Payment, PaymentCallback
+from motcua.payments.models import STATUS_LABELS
 from motcua.payments.receipt import receipt_pdf
 from motcua.payments.selectors import (
     DossierPaymentStatus,
@@ -35,6 +35,9 @@ from motcua.payments.services import (
     payment_start,
 )
 from motcua.payments.words import vnd_in_words
+
+if TYPE_CHECKING:
+    from motcua.payments.models import Payment
 
 
 def payment_ipn(*, params: Mapping[str, str]) -> ConfirmResult:
@@ -77,8 +80,6 @@ __all__ = [
     "STATUS_LABELS",
     "ConfirmResult",
     "DossierPaymentStatus",
-    "Payment",
-    "PaymentCallback",
     "PaymentGateway",
     "PaymentStart",
     "Reconciliation",

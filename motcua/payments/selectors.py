@@ -34,7 +34,7 @@ from motcua.payments.data import (
 from motcua.payments.models import Payment, PaymentCallback
 
 if TYPE_CHECKING:
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
 
 #: Statuses in which paying makes no sense any more (the dossier's life is over).
 TERMINAL_STATUSES = frozenset(

@@ -36,7 +36,7 @@ from motcua.payments.selectors import (
 )
 
 if TYPE_CHECKING:
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,8 +27,8 @@ from motcua.core.identifiers import dossier_code_normalize
 from motcua.documents.api import trust_roots_from_settings, verify_pdf
 from motcua.dossiers.api import (
     STATUS_LABELS,
-    Dossier,
     DossierStatus,
+    dossier_for_audit,
     kiosk_status,
     public_track,
     public_track_with_factor,
@@ -37,6 +37,9 @@ from motcua.dossiers.api import (
 )
 from motcua.feedback.api import rating_open_for_code
 from motcua.payments.api import access_dossier_for_payer, payment_status_for_dossier
+
+if TYPE_CHECKING:
+    pass
 
 #: Each public event as a sentence the applicant understands: no officer names, nothing the
 #: applicant does not already know. Internal steps read the same, and repeats are merged.
@@ -192,7 +195,7 @@ def _alert_guessing(code: str, address: str) -> None:
         CODE_WINDOW_SECONDS // 3600,
         address,
     )
-    dossier = Dossier.objects.filter(code=code).only("pk").first()
+    dossier = dossier_for_audit(code=code)
     if dossier is not None:
         with transaction.atomic():
             audit_record(

@@ -6,7 +6,7 @@ redirect, errors beside the fields with what the person typed kept."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from django import forms
@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy
 
 from motcua.accounts.api import (
     OidcError,
-    User,
     applicant_prefill,
     citizen_authenticate,
     citizen_is_verified,
@@ -56,6 +55,9 @@ from motcua.accounts.data import Landing
 from motcua.core.access import public
 from motcua.core.errors import ApplicationError
 from motcua.core.links import public_url
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 OIDC_SESSION_KEY = "motcua_oidc"
@@ -611,7 +613,7 @@ def account_edit(request: HttpRequest) -> HttpResponse:
 @signed_in
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change the password (or set one, for an account opened with the national e-ID)."""
-    user = cast(User, request.user)
+    user = cast("User", request.user)
     form: SetPasswordForm[User] = (
         PasswordChangeForm(user, request.POST or None)
         if user.has_usable_password()

@@ -3,7 +3,7 @@ notifications.api / feedback.api, render; the rules live in those apps."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,13 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import User, signed_in
+from motcua.accounts.api import signed_in
 from motcua.core.access import public
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.feedback.api import FACTORS, rating_scale, rating_state, rating_submit
 from motcua.notifications.api import notifications_for_citizen, notifications_mark_read
 from motcua.portal.public_dossiers import too_many_lookups, tracked_codes
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 PAGE_SIZE = 20
 
@@ -26,7 +29,7 @@ PAGE_SIZE = 20
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The signed-in applicant's notifications about their dossiers, newest first. The ones on
     the page are marked read once shown (they stay highlighted as new this time)."""
-    user = cast(User, request.user)
+    user = cast("User", request.user)
     page = Paginator(notifications_for_citizen(user=user), PAGE_SIZE).get_page(
         request.GET.get("trang")
     )

@@ -12,7 +12,7 @@ fee receipt (docs/adr/0023-public-lookups-typed-codes-and-guessing.md)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -27,7 +27,6 @@ from motcua.core.access import public
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.core.links import public_url
-from motcua.dossiers.api import Dossier
 from motcua.payments.api import (
     STATUS_LABELS,
     access_dossier_for_payer,
@@ -49,6 +48,9 @@ from motcua.portal.public_dossiers import (
     remember_proven,
     typed_factor,
 )
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 UNLOCK_TRIES_PER_WINDOW = 10
 WINDOW_SECONDS = 600

@@ -10,6 +10,7 @@
 - `signin`: sign-in by username, email or phone, throttled (`citizen_authenticate`);
 - `passwords`: password reset by SMS code (`password_reset_code_send`,
   `password_reset_with_code`);
-- `eid`: accounts of the national e-ID (`citizen_sign_in_oidc`, `citizen_link_oidc`).
+- `eid`: accounts of the national e-ID (`citizen_sign_in_oidc`, `citizen_link_oidc`);
+- `users`: accounts set up by a loader, the demo data (`account_ensure`).
 
 Other apps use them through `accounts/api.py`."""

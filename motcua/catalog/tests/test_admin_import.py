@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from motcua.catalog.api import Procedure
+from motcua.catalog.models import Procedure
 
 
 @pytest.fixture

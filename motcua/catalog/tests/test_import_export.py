@@ -4,13 +4,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from motcua.catalog.api import (
-    Procedure,
-    ProcedureVersion,
-    catalog_export,
-    catalog_import,
-    procedure_get_current,
-)
+from motcua.catalog.api import catalog_export, catalog_import, procedure_get_current
+from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.core.errors import ValidationFailed
 
 

@@ -1,12 +1,12 @@
 import pytest
 
 from motcua.catalog.api import (
-    ProcedureVersion,
     procedure_draft_save,
     procedure_draft_start,
     procedure_get_current,
     procedure_publish,
 )
+from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.specs import procedure_spec_parse
 from motcua.core.errors import Conflict, ValidationFailed
 from motcua.core.models import AuditEntry

@@ -6,24 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.accounts.api import User, user_roles
-from motcua.dossiers.api import (
-    Dossier,
-    DossierDocument,
-    DossierEvent,
-    DossierStatus,
-    DossierStep,
-    dossiers_overdue,
-)
+from motcua.accounts.api import user_roles
+from motcua.accounts.models import User
+from motcua.dossiers.api import DossierStatus, dossiers_overdue
 
 
 @pytest.mark.django_db
-def test_demo_load_makes_dossiers_in_every_state():
+def test_demo_load_makes_dossiers_in_every_state(orm):
     from motcua.demo.accounts import EXTRA_OFFICERS
     from motcua.demo.loader import demo_load
 
     lines = demo_load()
-    dossiers = Dossier.objects.all()
+    dossiers = orm.Dossier.objects.all()
     assert 300 <= dossiers.count() <= 400
     assert any("demo dossiers" in line for line in lines)
     assert any(line.strip().startswith("cv.noivu") for line in lines)
@@ -36,21 +30,23 @@ def test_demo_load_makes_dossiers_in_every_state():
 
     assert dossiers_overdue().exists()  # in progress past the appointment
     assert dossiers.filter(status="supplement_requested", paused_at__isnull=False).exists()
-    assert DossierStep.objects.filter(
+    assert orm.DossierStep.objects.filter(
         kind="consult", parent__isnull=False, status="active"
     ).exists()
-    assert DossierStep.objects.filter(kind="consult", parent__isnull=False, status="done").exists()
-    assert DossierStep.objects.filter(kind="transfer").exists()
+    assert orm.DossierStep.objects.filter(
+        kind="consult", parent__isnull=False, status="done"
+    ).exists()
+    assert orm.DossierStep.objects.filter(kind="transfer").exists()
     assert dossiers.filter(extended=True).exists()
-    assert DossierEvent.objects.filter(action="apologize").exists()
+    assert orm.DossierEvent.objects.filter(action="apologize").exists()
     assert dossiers.filter(channel="online", status="submitted").exists()
     assert dossiers.filter(channel="online", status="returned", return_method="online").exists()
 
     # Every event chain replays to the dossier's status.
     events: dict[int, list[tuple[str, str]]] = {}
-    for dossier_id, frm, to in DossierEvent.objects.order_by("dossier_id", "at", "id").values_list(
-        "dossier_id", "from_status", "to_status"
-    ):
+    for dossier_id, frm, to in orm.DossierEvent.objects.order_by(
+        "dossier_id", "at", "id"
+    ).values_list("dossier_id", "from_status", "to_status"):
         events.setdefault(dossier_id, []).append((frm, to))
     for dossier_id, status in dossiers.values_list("id", "status"):
         chain = events[dossier_id]
@@ -63,7 +59,7 @@ def test_demo_load_makes_dossiers_in_every_state():
     assert received.filter(status__in=["received", "processing", "returned"]).count() > 200
     assert not received.filter(code__isnull=True).exists()
     assert not received.filter(appointment_at__isnull=True).exists()
-    result = DossierDocument.objects.filter(kind="result").first()
+    result = orm.DossierDocument.objects.filter(kind="result").first()
     assert result is not None
     assert result.file.open("rb").read(5) == b"%PDF-"
 
@@ -77,16 +73,14 @@ def test_demo_load_makes_dossiers_in_every_state():
 
     # Fees paid online through the sandbox gateway's protocol: one paid payment per paid
     # dossier, each confirmed by a signed IPN; some failed first.
-    from motcua.payments.api import Payment, PaymentCallback
-
-    paid = Payment.objects.filter(status="paid")
+    paid = orm.Payment.objects.filter(status="paid")
     assert paid.count() >= 5
     assert paid.values("dossier").distinct().count() == paid.count()
     assert any(line.startswith(f"payments: {paid.count()} fees paid") for line in lines)
-    assert PaymentCallback.objects.filter(
+    assert orm.PaymentCallback.objects.filter(
         kind="ipn", outcome="confirmed", verified=True
     ).count() == (paid.count())
-    assert Payment.objects.filter(status="failed").exists()
+    assert orm.Payment.objects.filter(status="failed").exists()
     assert not paid.filter(paid_at__isnull=True).exists()
 
     # Loaded once: a second call does nothing.

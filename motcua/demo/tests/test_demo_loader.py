@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from motcua.accounts.api import User
+from motcua.accounts.models import User
 from motcua.core.models import AuditEntry
 from motcua.core.tests import sqlite_file
 from motcua.demo import loader

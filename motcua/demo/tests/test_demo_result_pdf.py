@@ -12,7 +12,6 @@ import pytest
 from motcua.core import clock, jobs
 from motcua.demo.runner import result_pdf
 from motcua.documents.api import trust_roots_from_settings, verify_pdf
-from motcua.dossiers.api import Dossier, DossierDocument
 from motcua.dossiers.data import UploadedFile
 from motcua.dossiers.tests.conftest import (  # noqa: F401
     act,
@@ -34,6 +33,7 @@ def _text(pdf: bytes, tmp_path) -> str:
 
 
 def test_demo_result_is_vietnamese_and_signed_the_day_it_is_dated(
+    orm,
     world,  # noqa: F811
     receive,  # noqa: F811
     demo_signing,  # noqa: F811
@@ -47,7 +47,7 @@ def test_demo_result_is_vietnamese_and_signed_the_day_it_is_dated(
     d = receive(at(2026, 3, 2, 9, 0))
     act(d, u["desk"], "forward", at(2026, 3, 2, 10, 0), to_user=u["cv"].pk)
     act(d, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)
-    d = Dossier.objects.select_related("deciding_agency__parent").get(pk=d.pk)
+    d = orm.Dossier.objects.select_related("deciding_agency__parent").get(pk=d.pk)
     approved = at(2026, 3, 4, 16, 40)
     content = result_pdf(d, "LD", approved)
     text = _text(content, tmp_path)
@@ -60,7 +60,7 @@ def test_demo_result_is_vietnamese_and_signed_the_day_it_is_dated(
     with clock.at(at(2026, 3, 9, 8, 0)):  # the demo is loaded days later
         lines = _demo_signatures()
     assert lines[0].endswith("1 results signed")
-    signed = DossierDocument.objects.get(dossier=d, kind="result", signed=True)
+    signed = orm.DossierDocument.objects.get(dossier=d, kind="result", signed=True)
     pdf = signed.file.read()
     report = verify_pdf(pdf=pdf, trust_roots=trust_roots_from_settings())
     assert report.valid, report.problem

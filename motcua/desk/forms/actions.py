@@ -4,14 +4,14 @@ per action in `ACTION_FORMS`. `payload()` is what `dossier_act` receives."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.api import User, agencies_in_force, role_holders
-from motcua.dossiers.api import Dossier, earlier_main_steps, next_main_step, step_context
+from motcua.accounts.api import agencies_in_force, role_holders
+from motcua.dossiers.api import earlier_main_steps, next_main_step, step_context
 
 from .fields import (
     DATE_FORMATS,
@@ -26,6 +26,10 @@ from .fields import (
     textarea,
     to_upload,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.dossiers.models import Dossier
 
 
 class ActionForm(forms.Form):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.api import ProcedureVersion
 from motcua.dossiers.data import ChecklistItem, UploadedFile
 
 from .applicant import ApplicantFields
 from .errors import anchor_id
 from .fields import MultipleFileField, choice_field, lines, textarea, to_upload
+
+if TYPE_CHECKING:
+    from motcua.catalog.models import ProcedureVersion
 
 #: Originals or copies of one document handed in at the desk (the service checks the same).
 MAX_PAPER_COUNT = 99

@@ -4,7 +4,7 @@ references, deadline-state words, and form widgets with their ARIA attributes.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.forms import BoundField
@@ -14,7 +14,9 @@ from django.utils.safestring import SafeString
 from motcua.accounts.api import commune_name as accounts_commune_name
 from motcua.desk import presenters
 from motcua.desk.forms.errors import anchor_id
-from motcua.dossiers.api import Dossier
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 register = template.Library()
 

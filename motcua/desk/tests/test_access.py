@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.dossiers.api import DossierEvent
-
 from .conftest import PDF, act, at, at_time
 
 NOON = at(2026, 3, 2, 12, 0)
@@ -72,12 +70,12 @@ def test_officer_of_another_agency_gets_404(as_user, d, page):
     assert response.status_code == 404
 
 
-def test_officer_of_another_agency_cannot_act(as_user, d, users):
+def test_officer_of_another_agency_cannot_act(orm, as_user, d, users):
     client = as_user("ld_build")
     with at_time(NOON):
         response = client.post(f"/desk/ho-so/{d.code}/thao-tac/forward/", {})
     assert response.status_code == 404
-    assert list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)) == [
+    assert list(orm.DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)) == [
         "accept"
     ]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.dossiers.api import Dossier, DossierEvent, dossier_submit_online
+from motcua.dossiers.api import dossier_submit_online
 
 from .conftest import ORG, PDF, PDF_BYTES, act, at, at_time
 
@@ -20,8 +20,8 @@ def _post(client, d, action, data=None, when=MON_10):
         return client.post(f"/desk/ho-so/{ref}/thao-tac/{action}/", data or {})
 
 
-def _events(d):
-    return list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True))
+def _events(orm, d):
+    return list(orm.DossierEvent.objects.filter(dossier=d).values_list("action", flat=True))
 
 
 def _pdf(name="ket-qua.pdf"):
@@ -62,7 +62,7 @@ def test_forward_to_the_specialist_redirects_to_the_dossier(as_user, d, users):
     assert "Đã chuyển hồ sơ." in page.content.decode()  # the message after the redirect
 
 
-def test_forward_to_a_wrong_person_shows_the_error_beside_the_field(as_user, d, users):
+def test_forward_to_a_wrong_person_shows_the_error_beside_the_field(orm, as_user, d, users):
     response = _post(as_user("desk"), d, "forward", {"forward-to_user": users["cv_build"].pk})
     assert response.status_code == 400
     html = response.content.decode()
@@ -71,7 +71,7 @@ def test_forward_to_a_wrong_person_shows_the_error_beside_the_field(as_user, d, 
     assert 'href="#id_forward-to_user"' in html
     assert "Chưa thực hiện được “Chuyển bước tiếp theo”" in html
     assert 'id="action-forward"' in html and "<details open>" in html
-    assert _events(d) == ["accept"]
+    assert _events(orm, d) == ["accept"]
     assert d.steps.get(kind="intake").status == "active"
 
 
@@ -87,23 +87,23 @@ def test_forward_to_the_queue_then_take(as_user, d, users):
     assert d.steps.get(kind="review").assignee == users["cv"]
 
 
-def test_an_action_not_open_to_the_user_is_403_and_changes_nothing(as_user, at_review):
+def test_an_action_not_open_to_the_user_is_403_and_changes_nothing(orm, as_user, at_review):
     response = _post(as_user("ld"), at_review, "approve", {"approve-result": _pdf()})
     assert response.status_code == 403
     assert "Bạn không được thực hiện thao tác này với hồ sơ lúc này." in response.content.decode()
-    assert Dossier.objects.get().status == "processing"
+    assert orm.Dossier.objects.get().status == "processing"
 
 
-def test_an_action_in_the_wrong_status_is_409(as_user, d):
+def test_an_action_in_the_wrong_status_is_409(orm, as_user, d):
     response = _post(as_user("desk"), d, "approve", {"approve-result": _pdf()})
     assert response.status_code == 409
-    assert _events(d) == ["accept"]
+    assert _events(orm, d) == ["accept"]
 
 
 # --------------------------------------------------------------------------- review step
 
 
-def test_send_back_needs_a_reason_then_works(as_user, at_review):
+def test_send_back_needs_a_reason_then_works(orm, as_user, at_review):
     client = as_user("cv")
     bad = _post(client, at_review, "send_back", {"send_back-to_position": "1"})
     assert bad.status_code == 400
@@ -115,7 +115,7 @@ def test_send_back_needs_a_reason_then_works(as_user, at_review):
         {"send_back-to_position": "1", "send_back-reason": "Thiếu chữ ký"},
     )
     assert ok.status_code == 302
-    assert _events(at_review)[-1] == "send_back"
+    assert _events(orm, at_review)[-1] == "send_back"
 
 
 def test_consult_several_agencies(as_user, at_review):
@@ -160,7 +160,7 @@ def test_consult_without_agencies_is_refused(as_user, at_review):
     assert not at_review.steps.filter(kind="consult").exists()
 
 
-def test_answer_consultation(as_user, at_review, users):
+def test_answer_consultation(orm, as_user, at_review, users):
     act(
         at_review,
         users["cv"],
@@ -181,7 +181,7 @@ def test_answer_consultation(as_user, at_review, users):
         when=at(2026, 3, 3, 11, 0),
     )
     assert ok.status_code == 302
-    assert _events(at_review)[-1] == "answer_consultation"
+    assert _events(orm, at_review)[-1] == "answer_consultation"
 
 
 def test_transfer_to_another_agency(as_user, at_review):
@@ -206,7 +206,7 @@ def test_transfer_without_agency_is_an_error(as_user, at_review):
     assert 'id="id_transfer-agency-error"' in response.content.decode()
 
 
-def test_request_and_receive_supplements(as_user, at_review):
+def test_request_and_receive_supplements(orm, as_user, at_review):
     client = as_user("cv")
     bad = _post(client, at_review, "request_supplement", {"request_supplement-reason": "Thiếu"})
     assert bad.status_code == 400
@@ -222,7 +222,7 @@ def test_request_and_receive_supplements(as_user, at_review):
         when=TUE_10,
     )
     assert ok.status_code == 302
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert (d.status, d.missing) == (
         "supplement_requested",
         ["Mẫu bằng chứng trúng thưởng", "Danh sách giải"],
@@ -243,7 +243,7 @@ def test_request_and_receive_supplements(as_user, at_review):
     assert d.documents.get(kind="supplement").name == "bo-sung.pdf"
 
 
-def test_receive_supplement_refuses_a_bad_file(as_user, at_review, users):
+def test_receive_supplement_refuses_a_bad_file(orm, as_user, at_review, users):
     act(at_review, users["cv"], "request_supplement", TUE_10, items=["x"], reason="y")
     bad = SimpleUploadedFile("x.pdf", b"not a pdf", content_type="application/pdf")
     response = _post(
@@ -255,23 +255,23 @@ def test_receive_supplement_refuses_a_bad_file(as_user, at_review, users):
     )
     assert response.status_code == 400
     assert 'id="id_receive_supplement-file-error"' in response.content.decode()
-    assert Dossier.objects.get().status == "supplement_requested"
+    assert orm.Dossier.objects.get().status == "supplement_requested"
 
 
-def test_complete_with_a_result_file(as_user, at_review):
+def test_complete_with_a_result_file(orm, as_user, at_review):
     client = as_user("cv")
     missing = _post(client, at_review, "complete", {"complete-note": "Xong"}, when=TUE_10)
     assert missing.status_code == 400
     assert 'id="id_complete-result-error"' in missing.content.decode()
     ok = _post(client, at_review, "complete", {"complete-result": _pdf()}, when=TUE_10)
     assert ok.status_code == 302
-    assert Dossier.objects.get().status == "result_ready"
+    assert orm.Dossier.objects.get().status == "result_ready"
 
 
 # --------------------------------------------------------------------------- leader
 
 
-def test_approve_needs_the_result_then_ends_processing(as_user, at_approval):
+def test_approve_needs_the_result_then_ends_processing(orm, as_user, at_approval):
     client = as_user("ld")
     missing = _post(client, at_approval, "approve", {}, when=at(2026, 3, 4, 9, 0))
     assert missing.status_code == 400
@@ -280,17 +280,17 @@ def test_approve_needs_the_result_then_ends_processing(as_user, at_approval):
         client, at_approval, "approve", {"approve-result": _pdf()}, when=at(2026, 3, 4, 9, 0)
     )
     assert ok.status_code == 302
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert d.status == "result_ready"
     assert d.documents.get(kind="result").name == "ket-qua.pdf"
 
 
-def test_reject_with_reason(as_user, at_approval):
+def test_reject_with_reason(orm, as_user, at_approval):
     client = as_user("ld")
     assert _post(client, at_approval, "reject", {}).status_code == 400
     ok = _post(client, at_approval, "reject", {"reject-reason": "Không đủ điều kiện"})
     assert ok.status_code == 302
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert (d.status, d.result_approved, d.decision_note) == (
         "result_ready",
         False,
@@ -298,7 +298,7 @@ def test_reject_with_reason(as_user, at_approval):
     )
 
 
-def test_apologize_with_a_new_date_and_time(as_user, at_approval):
+def test_apologize_with_a_new_date_and_time(orm, as_user, at_approval):
     client = as_user("ld")
     bad = _post(
         client,
@@ -336,28 +336,28 @@ def test_apologize_with_a_new_date_and_time(as_user, at_approval):
         when=at(2026, 3, 4, 9, 0),
     )
     assert ok.status_code == 302
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert d.extended is True
     assert d.appointment_at == at(2026, 3, 12, 16, 0)
 
 
-def test_cancel_by_the_leader(as_user, at_review):
+def test_cancel_by_the_leader(orm, as_user, at_review):
     client = as_user("ld")
     assert _post(client, at_review, "cancel", {}).status_code == 400
     assert _post(client, at_review, "cancel", {"cancel-reason": "Sai thủ tục"}).status_code == 302
-    assert Dossier.objects.get().status == "cancelled"
+    assert orm.Dossier.objects.get().status == "cancelled"
 
 
 # --------------------------------------------------------------------------- desk
 
 
-def test_withdraw_at_the_applicants_request(as_user, d):
+def test_withdraw_at_the_applicants_request(orm, as_user, d):
     response = _post(as_user("desk"), d, "withdraw", {"withdraw-reason": "Đơn xin rút"})
     assert response.status_code == 302
-    assert Dossier.objects.get().status == "withdrawn"
+    assert orm.Dossier.objects.get().status == "withdrawn"
 
 
-def test_return_result_needs_the_receiver_then_returns(as_user, at_approval, users):
+def test_return_result_needs_the_receiver_then_returns(orm, as_user, at_approval, users):
     act(at_approval, users["ld"], "approve", at(2026, 3, 4, 9, 0), result=PDF)
     client = as_user("desk")
     bad = _post(
@@ -383,7 +383,7 @@ def test_return_result_needs_the_receiver_then_returns(as_user, at_approval, use
         when=at(2026, 3, 5, 8, 0),
     )
     assert ok.status_code == 302
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert (d.status, d.returned_to) == ("returned", "Quàng Văn Đức 011080000123")
     with at_time(at(2026, 3, 5, 8, 5)):
         page = client.get(f"/desk/ho-so/{d.code}/").content.decode()

@@ -15,7 +15,6 @@ import pytest
 
 from motcua.calendar.api import calendar_seed
 from motcua.core import clock
-from motcua.dossiers.api import Dossier
 
 from .conftest import PDF_BYTES
 
@@ -60,7 +59,7 @@ def desk_world(world: Any) -> Any:
     return world
 
 
-def test_a_dossier_from_intake_to_returned_result(live_server, browser, desk_world):
+def test_a_dossier_from_intake_to_returned_result(orm, live_server, browser, desk_world):
     ARTIFACTS.mkdir(exist_ok=True)
     base = live_server.url
 
@@ -88,7 +87,7 @@ def test_a_dossier_from_intake_to_returned_result(live_server, browser, desk_wor
     _shot(desk, "01-intake")
     desk.click("button[value=accept]")
     desk.wait_for_url("**/giay-tiep-nhan/")
-    dossier = Dossier.objects.get()
+    dossier = orm.Dossier.objects.get()
     assert desk.locator("#paper-title").inner_text() == "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
     assert dossier.code in desk.locator(".paper-code").inner_text()
     assert desk.locator("#print-button").is_visible()  # shown by the small script

@@ -14,7 +14,6 @@ import pytest
 
 from motcua.calendar.api import calendar_seed
 from motcua.core import clock
-from motcua.dossiers.api import Dossier
 
 from .conftest import PDF_BYTES
 from .test_browser_desk import _axe_serious, _sign_in
@@ -41,7 +40,9 @@ def _fill_person(page: Any, *, id_number: str, phone: str) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_all_errors_at_once_the_scan_kept_then_the_receipt(live_server, browser, desk_world, width):
+def test_all_errors_at_once_the_scan_kept_then_the_receipt(
+    orm, live_server, browser, desk_world, width
+):
     ARTIFACTS.mkdir(exist_ok=True)
     page = _sign_in(browser, live_server.url, "desk", "/desk/tiep-nhan/?thu-tuc=1.001193", width)
     _fill_person(page, id_number="12345", phone="12")
@@ -66,13 +67,13 @@ def test_all_errors_at_once_the_scan_kept_then_the_receipt(live_server, browser,
     page.screenshot(
         path=str(ARTIFACTS / f"desk-intake-round-trip-{width}-errors.png"), full_page=True
     )
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
     page.fill("#id_id_number", "011095001234")
     page.fill("#id_phone", "0912345678")
     page.click("button[value=accept]")  # the scan is not chosen again
     page.wait_for_url("**/giay-tiep-nhan/")
-    dossier = Dossier.objects.get()
+    dossier = orm.Dossier.objects.get()
     assert dossier.code in page.locator(".paper-code").inner_text()
     assert [d.name for d in dossier.documents.filter(kind="attachment")] == ["to-khai.pdf"]
     page.screenshot(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.dossiers.api import Dossier
-
 from .conftest import PDF_BYTES, at, at_time
 
 URL = "/desk/tiep-nhan/?thu-tuc=2.000004"
@@ -88,12 +86,12 @@ def test_form_shows_the_versions_checklist(as_user):
     assert 'value="refuse"' in html
 
 
-def test_accept_creates_the_dossier_and_shows_the_receipt(as_user, users):
+def test_accept_creates_the_dossier_and_shows_the_receipt(orm, as_user, users):
     client = as_user("desk")
     upload = SimpleUploadedFile("don.pdf", PDF_BYTES, content_type="application/pdf")
     with at_time(MONDAY):
         response = client.post(URL, {**_org(), "uploads": [upload]})
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert (d.status, d.code) == ("received", "H11.01.01-260302-0001")
     assert response.status_code == 302
     assert response["Location"] == f"/desk/ho-so/{d.code}/giay-tiep-nhan/"
@@ -117,13 +115,13 @@ def test_accept_creates_the_dossier_and_shows_the_receipt(as_user, users):
     assert "window.print()" in html and "<noscript>" in html
 
 
-def test_bad_id_number_redisplays_the_form_and_creates_nothing(as_user):
+def test_bad_id_number_redisplays_the_form_and_creates_nothing(orm, as_user):
     client = as_user("desk")
     with at_time(MONDAY):
         response = client.post(BIRTH_URL, _person(id_number="0110950012"))
     assert response.status_code == 400
     html = response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
     assert html.count("Số định danh cá nhân gồm đúng 12 chữ số.") == 2  # summary + field
     # The error summary links to the field, and the message sits beside it.
     assert 'href="#id_id_number"' in html
@@ -136,15 +134,15 @@ def test_bad_id_number_redisplays_the_form_and_creates_nothing(as_user):
     assert 'value="Bản Phăng, xã Mường Phăng"' in html
 
 
-def test_bad_date_of_birth_is_a_form_error(as_user):
+def test_bad_date_of_birth_is_a_form_error(orm, as_user):
     with at_time(MONDAY):
         response = as_user("desk").post(BIRTH_URL, _person(date_of_birth="31/02/1995"))
     assert response.status_code == 400
     assert 'href="#id_date_of_birth"' in response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_accept_without_mandatory_documents_points_to_the_checklist(as_user):
+def test_accept_without_mandatory_documents_points_to_the_checklist(orm, as_user):
     data = _org()
     del data["doc_2_received"]
     with at_time(MONDAY):
@@ -153,26 +151,26 @@ def test_accept_without_mandatory_documents_points_to_the_checklist(as_user):
     html = response.content.decode()
     assert 'href="#id_doc_1_received"' in html
     assert "Thể lệ chương trình khuyến mại (Mẫu số 03)" in html
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_a_file_that_is_not_pdf_jpeg_png_is_refused(as_user):
+def test_a_file_that_is_not_pdf_jpeg_png_is_refused(orm, as_user):
     upload = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", content_type="application/pdf")
     with at_time(MONDAY):
         response = as_user("desk").post(URL, {**_org(), "uploads": [upload]})
     assert response.status_code == 400
     html = response.content.decode()
     assert 'href="#id_uploads"' in html and "virus.exe" in html
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_request_completion_shows_form_02(as_user):
+def test_request_completion_shows_form_02(orm, as_user):
     data = _org(decision="request_completion", missing="Giấy chứng nhận chất lượng hàng hóa")
     del data["doc_2_received"]
     client = as_user("desk")
     with at_time(MONDAY):
         response = client.post(URL, data)
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert (d.status, d.code) == ("completion_requested", None)
     assert response["Location"] == f"/desk/ho-so/%23{d.pk}/phieu-bo-sung/"
     with at_time(MONDAY):
@@ -185,19 +183,19 @@ def test_request_completion_shows_form_02(as_user):
     assert "ngày 02 tháng 03 năm 2026" in html
 
 
-def test_request_completion_needs_what_is_missing(as_user):
+def test_request_completion_needs_what_is_missing(orm, as_user):
     with at_time(MONDAY):
         response = as_user("desk").post(URL, _org(decision="request_completion"))
     assert response.status_code == 400
     assert 'href="#id_missing"' in response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_refuse_shows_form_03(as_user):
+def test_refuse_shows_form_03(orm, as_user):
     client = as_user("desk")
     with at_time(MONDAY):
         response = client.post(URL, _org(decision="refuse", reason="Không thuộc thẩm quyền"))
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert d.status == "refused"
     assert response["Location"] == f"/desk/ho-so/%23{d.pk}/phieu-tu-choi/"
     with at_time(MONDAY):
@@ -206,29 +204,29 @@ def test_refuse_shows_form_03(as_user):
     assert "Không thuộc thẩm quyền" in html
 
 
-def test_refuse_needs_a_reason(as_user):
+def test_refuse_needs_a_reason(orm, as_user):
     with at_time(MONDAY):
         response = as_user("desk").post(URL, _org(decision="refuse"))
     assert response.status_code == 400
     assert 'href="#id_reason"' in response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_person_for_a_commune_procedure_goes_to_that_commune(as_user, agencies):
+def test_person_for_a_commune_procedure_goes_to_that_commune(orm, as_user, agencies):
     client = as_user("desk")
     with at_time(MONDAY):
         response = client.post(BIRTH_URL, _person())
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert response.status_code == 302
     assert d.deciding_agency == agencies["commune"]
     assert (d.applicant_name, d.id_number) == ("Lò Văn Minh", "011095001234")
 
 
-def test_a_specialist_cannot_receive(as_user):
+def test_a_specialist_cannot_receive(orm, as_user):
     with at_time(MONDAY):
         response = as_user("cv").post(URL, _org())
     assert response.status_code == 403
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_procedure_without_published_documents_takes_a_free_list(as_user, promotion_raw):

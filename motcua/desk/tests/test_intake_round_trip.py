@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.accounts.api import role_grant
 from motcua.accounts.data import Role
 from motcua.desk import holding
-from motcua.dossiers.api import Dossier, DossierDocument
 from motcua.dossiers.tests.conftest import media_on_disk  # noqa: F401
 
 from .conftest import PDF_BYTES, at, at_time
@@ -66,7 +65,7 @@ def _summary(html: str) -> list[tuple[str, str]]:
     return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', block)
 
 
-def test_every_problem_shows_at_once_beside_its_field(as_user):
+def test_every_problem_shows_at_once_beside_its_field(orm, as_user):
     data = _person(
         date_of_birth="31/02/1995",  # the form's parsing
         id_number="12345",  # the service's rules, all in the same pass
@@ -78,7 +77,7 @@ def test_every_problem_shows_at_once_beside_its_field(as_user):
         response = as_user("desk").post(BIRTH_URL, data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
     assert _summary(html) == [
         ("id_id_number", "Số định danh cá nhân: Số định danh cá nhân gồm đúng 12 chữ số."),
         (
@@ -97,7 +96,7 @@ def test_every_problem_shows_at_once_beside_its_field(as_user):
 
 
 def test_a_scan_stays_attached_across_the_round_trip_then_goes_with_the_dossier(
-    as_user, users, media_on_disk, django_capture_on_commit_callbacks
+    orm, as_user, users, media_on_disk, django_capture_on_commit_callbacks
 ):
     client = as_user("desk")
     with at_time(MONDAY):
@@ -108,17 +107,17 @@ def test_a_scan_stays_attached_across_the_round_trip_then_goes_with_the_dossier(
     held = html.split('id="held-files"', 1)[1].split("</div>", 1)[0]
     assert '<span class="held-name">don.pdf</span>' in held
     assert f"{users['desk'].pk}/{token}/" in _held_on_disk(media_on_disk)[0]
-    assert Dossier.objects.count() == 0 and DossierDocument.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0 and orm.DossierDocument.objects.count() == 0
     with at_time(MONDAY), django_capture_on_commit_callbacks(execute=True):
         second = client.post(BIRTH_URL, {**_person(), "form_token": token})
     assert second.status_code == 302
-    d = Dossier.objects.get()
+    d = orm.Dossier.objects.get()
     assert second["Location"] == f"/desk/ho-so/{d.code}/giay-tiep-nhan/"
     assert [doc.name for doc in d.documents.filter(kind="attachment")] == ["don.pdf"]
     assert _held_on_disk(media_on_disk) == []  # released once received
 
 
-def test_a_held_scan_ticked_for_removal_is_left_out(as_user, media_on_disk):
+def test_a_held_scan_ticked_for_removal_is_left_out(orm, as_user, media_on_disk):
     client = as_user("desk")
     with at_time(MONDAY):
         first = client.post(
@@ -141,10 +140,10 @@ def test_a_held_scan_ticked_for_removal_is_left_out(as_user, media_on_disk):
             BIRTH_URL, {**_person(), "form_token": token, "remove_held": [ids["a.pdf"]]}
         )
     assert response.status_code == 302
-    assert [doc.name for doc in Dossier.objects.get().documents.all()] == ["b.pdf"]
+    assert [doc.name for doc in orm.Dossier.objects.get().documents.all()] == ["b.pdf"]
 
 
-def test_nobody_can_claim_another_officers_held_scan(as_user, users, agencies, media_on_disk):
+def test_nobody_can_claim_another_officers_held_scan(orm, as_user, users, agencies, media_on_disk):
     other = users["nobody"]
     role_grant(user=other, role=Role.DESK_OFFICER, agency=agencies["center"])
     with at_time(MONDAY):
@@ -154,11 +153,13 @@ def test_nobody_can_claim_another_officers_held_scan(as_user, users, agencies, m
     with at_time(MONDAY):
         response = as_user("nobody").post(BIRTH_URL, {**_person(), "form_token": token})
     assert response.status_code == 302
-    assert list(Dossier.objects.get().documents.all()) == []  # not the other officer's file
+    assert list(orm.Dossier.objects.get().documents.all()) == []  # not the other officer's file
     assert _held_on_disk(media_on_disk) == before  # still held for its owner
 
 
-def test_a_scan_that_is_refused_is_not_held_and_says_why_beside_the_files(as_user, media_on_disk):
+def test_a_scan_that_is_refused_is_not_held_and_says_why_beside_the_files(
+    orm, as_user, media_on_disk
+):
     bad = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", content_type="application/pdf")
     with at_time(MONDAY):
         response = as_user("desk").post(BIRTH_URL, {**_person(), "uploads": [bad]})
@@ -168,7 +169,7 @@ def test_a_scan_that_is_refused_is_not_held_and_says_why_beside_the_files(as_use
     assert "virus.exe" in error
     assert 'id="held-files"' not in html
     assert _held_on_disk(media_on_disk) == []
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_a_forged_token_cannot_reach_outside_the_officers_folder(as_user, users, media_on_disk):
@@ -210,7 +211,7 @@ def test_a_count_error_names_its_document_and_sits_in_its_cell(as_user, field):
     assert (f"id_doc_1_{field}", message) in _summary(html)
 
 
-def test_a_radio_left_empty_says_choose(as_user):
+def test_a_radio_left_empty_says_choose(orm, as_user):
     data = _person()
     del data["kind"], data["channel"]
     with at_time(MONDAY):
@@ -220,4 +221,4 @@ def test_a_radio_left_empty_says_choose(as_user):
     assert summary["id_kind_0"] == ("Người nộp là: Vui lòng chọn người nộp là cá nhân hay tổ chức.")
     assert summary["id_channel_0"].endswith(": Vui lòng chọn hình thức nộp hồ sơ.")
     assert "Vui lòng nhập" not in response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from motcua.dossiers import api as dossiers_api
-from motcua.dossiers.api import Notice, deadline_sweep
+from motcua.dossiers.api import deadline_sweep
 
 from .conftest import act, at, at_time
 
@@ -45,7 +45,7 @@ def test_leader_of_another_agency_sees_nothing_of_it(as_user, receive, users):
     assert "Không có hồ sơ quá hạn." in html
 
 
-def test_notices_newest_first(as_user, receive, users):
+def test_notices_newest_first(orm, as_user, receive, users):
     d = receive(at(2026, 3, 2, 9, 0))
     with at_time(at(2026, 3, 2, 14, 0)):
         deadline_sweep()  # intake step due 15:00: near due
@@ -53,7 +53,7 @@ def test_notices_newest_first(as_user, receive, users):
         deadline_sweep()  # now overdue
     with at_time(at(2026, 3, 3, 9, 5)):
         html = as_user("desk").get("/desk/thong-bao/").content.decode()
-    kinds = list(Notice.objects.filter(user=users["desk"]).values_list("kind", flat=True))
+    kinds = list(orm.Notice.objects.filter(user=users["desk"]).values_list("kind", flat=True))
     assert kinds == ["overdue", "near_due"]
     first = html.index(">Quá hạn</span>")
     second = html.index(">Sắp đến hạn</span>", html.index("notice-list"))
@@ -62,11 +62,11 @@ def test_notices_newest_first(as_user, receive, users):
     assert 'class="count-badge">2' in html  # unread, in the desk menu
 
 
-def test_mark_read_goes_through_the_dossiers_service(as_user, receive, users):
+def test_mark_read_goes_through_the_dossiers_service(orm, as_user, receive, users):
     receive(at(2026, 3, 2, 9, 0))
     with at_time(at(2026, 3, 3, 9, 0)):
         deadline_sweep()
-    notice = Notice.objects.get(user=users["desk"], kind="overdue")
+    notice = orm.Notice.objects.get(user=users["desk"], kind="overdue")
     response = as_user("desk").post("/desk/thong-bao/da-doc/", {"notice": notice.pk})
     assert response.status_code == 302
     notice.refresh_from_db()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from motcua.core.errors import ValidationFailed
-from motcua.dossiers.api import Dossier, DossierEvent
 
 from .conftest import PDF, act, at, at_time
 
@@ -25,7 +24,7 @@ def ready(receive, users):
     return d
 
 
-def _unchanged(d, events_before):
+def _unchanged(orm, d, events_before):
     d.refresh_from_db()
     assert (d.status, d.returned_at, d.returned_to, d.return_method) == (
         "result_ready",
@@ -33,7 +32,7 @@ def _unchanged(d, events_before):
         "",
         "",
     )
-    assert DossierEvent.objects.filter(dossier=d).count() == events_before
+    assert orm.DossierEvent.objects.filter(dossier=d).count() == events_before
 
 
 @pytest.mark.parametrize(
@@ -43,8 +42,8 @@ def _unchanged(d, events_before):
         ("999080000123", "Ba chữ số đầu (999) không phải mã tỉnh."),
     ],
 )
-def test_the_desk_form_refuses_a_receiver_id_that_is_not_one(as_user, ready, typed, message):
-    events = DossierEvent.objects.filter(dossier=ready).count()
+def test_the_desk_form_refuses_a_receiver_id_that_is_not_one(orm, as_user, ready, typed, message):
+    events = orm.DossierEvent.objects.filter(dossier=ready).count()
     with at_time(THU_8):
         response = as_user("desk").post(
             f"/desk/ho-so/{ready.code}/thao-tac/return_result/",
@@ -59,11 +58,11 @@ def test_the_desk_form_refuses_a_receiver_id_that_is_not_one(as_user, ready, typ
     error = html.split('id="id_return_result-receiver_id_number-error"', 1)[1].split("</p>")[0]
     assert message in error
     assert f'value="{typed}"' in html  # what was typed is kept
-    _unchanged(ready, events)
+    _unchanged(orm, ready, events)
 
 
-def test_the_service_refuses_it_too_and_accepts_a_real_number(ready, users):
-    events = DossierEvent.objects.filter(dossier=ready).count()
+def test_the_service_refuses_it_too_and_accepts_a_real_number(orm, ready, users):
+    events = orm.DossierEvent.objects.filter(dossier=ready).count()
     with pytest.raises(ValidationFailed) as exc:
         act(
             ready,
@@ -77,7 +76,7 @@ def test_the_service_refuses_it_too_and_accepts_a_real_number(ready, users):
     assert exc.value.field_errors == {
         "receiver_id_number": ["Số định danh cá nhân gồm đúng 12 chữ số."]
     }
-    _unchanged(ready, events)
+    _unchanged(orm, ready, events)
     act(
         ready,
         users["desk"],
@@ -87,5 +86,5 @@ def test_the_service_refuses_it_too_and_accepts_a_real_number(ready, users):
         receiver_name="Quàng Văn Đức",
         receiver_id_number="0110 8000 0123",
     )
-    d = Dossier.objects.get(pk=ready.pk)
+    d = orm.Dossier.objects.get(pk=ready.pk)
     assert (d.status, d.returned_to) == ("returned", "Quàng Văn Đức 011080000123")

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from motcua.accounts.api import User
 from motcua.core.errors import NotFound
-from motcua.dossiers.api import Dossier, access_dossier_for_officer
+from motcua.dossiers.api import access_dossier_for_officer
 
 from .. import presenters
 from ..permissions import nav_info
 
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.dossiers.models import Dossier
+
 
 def officer(request: HttpRequest) -> User:
     """The signed-in user (the role decorators have already refused everyone else)."""
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 def load_dossier(request: HttpRequest, code: str) -> Dossier:

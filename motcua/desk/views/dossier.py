@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from motcua.core.errors import ApplicationError
 from motcua.dossiers.api import (
     Action,
-    Dossier,
     available_actions,
     control_sheet,
     deadline_view,
@@ -33,6 +32,9 @@ from ..forms.actions import ACTION_FORMS, ActionForm
 from ..forms.errors import apply_domain_errors
 from ..permissions import viewers, workers
 from .common import dossier_url, load_dossier, officer, render_desk
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 #: The action whose form is open when the page loads (the usual next move).
 PRIMARY_ORDER = (

@@ -8,7 +8,7 @@ the form: they are held server-side under a random form token (`desk.holding`)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from motcua.accounts.api import agencies_where_desk_officer
-from motcua.catalog.api import ProcedureVersion, procedure_get_current, procedure_search
+from motcua.catalog.api import procedure_get_current, procedure_search
 from motcua.core.errors import ApplicationError
 from motcua.dossiers.api import dossier_intake, dossier_intake_check
 from motcua.dossiers.data import UploadedFile
@@ -27,6 +27,9 @@ from ..forms.errors import merge_domain_errors
 from ..forms.intake import IntakeForm, ProcedureChoiceForm
 from ..permissions import desk_officers
 from .common import officer, render_desk
+
+if TYPE_CHECKING:
+    from motcua.catalog.models import ProcedureVersion
 
 PROCEDURE_PARAM = "thu-tuc"
 MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1  # one byte more than allowed, so "too large" is seen

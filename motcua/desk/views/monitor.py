@@ -3,7 +3,7 @@ person's notices (warnings from the deadline sweep)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,17 +15,14 @@ from django.views.decorators.http import require_POST
 
 from motcua.accounts.api import agencies_monitored_by
 from motcua.dossiers import api as dossiers_api
-from motcua.dossiers.api import (
-    Dossier,
-    deadline_view,
-    dossiers_near_due,
-    dossiers_overdue,
-    notices_for_user,
-)
+from motcua.dossiers.api import deadline_view, dossiers_near_due, dossiers_overdue, notices_for_user
 
 from .. import presenters
 from ..permissions import MONITOR_ROLES, monitors, workers
 from .common import CappedPaginator, officer, page_links, render_desk
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 AGENCY_PARAM = "co-quan"
 

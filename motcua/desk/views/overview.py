@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import RoleAssignment
-from motcua.accounts.data import Role
+from motcua.accounts.api import role_assignments_held
 
 from ..permissions import nav_info, viewers
 from .common import officer, render_desk
@@ -91,12 +90,7 @@ def tiles_for(request: HttpRequest) -> list[Tile]:
 
 @viewers
 def overview(request: HttpRequest) -> HttpResponse:
-    held = (
-        RoleAssignment.objects.filter(user=officer(request))
-        .exclude(role=Role.CITIZEN.value)
-        .select_related("agency")
-        .order_by("role", "agency__code")
-    )
+    held = role_assignments_held(user=officer(request))
     roles = [{"role": ra.get_role_display(), "agency": ra.agency} for ra in held]
     return render_desk(
         request,

@@ -4,18 +4,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from motcua.core.links import public_url
 from motcua.documents.api import qr_svg, svg_data_uri
-from motcua.dossiers.api import Dossier, dossier_events, tracking_url
+from motcua.dossiers.api import dossier_events, tracking_url
 
 from .. import presenters
 from ..permissions import viewers
 from .common import load_dossier, render_desk
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 
 def _common(dossier: Dossier) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from motcua.accounts.api import Agency, roles_required, user_agency_ids
+from motcua.accounts.api import agencies_served_by, roles_required, user_agency_ids
 from motcua.feedback.api import (
     FACTORS,
     min_count_shown,
@@ -37,7 +37,7 @@ def satisfaction(request: HttpRequest) -> HttpResponse:
     user = officer(request)
     ids = user_agency_ids(user=user, roles=set(SATISFACTION_ROLES))
     # A desk also answers for the agencies whose dossiers it receives.
-    ids |= set(Agency.objects.filter(receiving_desk_id__in=ids).values_list("id", flat=True))
+    ids |= agencies_served_by(desk_ids=ids)
     today = timezone.localdate()
     this_month = today.replace(day=1)
     start = _month(request.GET.get(FROM_PARAM), this_month.replace(month=1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -12,19 +12,15 @@ from django.urls import reverse
 from motcua.accounts.api import user_has_any_role
 from motcua.calendar.api import working_calendar_get
 from motcua.core import clock
-from motcua.dossiers.api import (
-    DeadlineView,
-    Dossier,
-    DossierStep,
-    desk_queue,
-    step_deadline_view,
-    worklist_page,
-)
+from motcua.dossiers.api import DeadlineView, desk_queue, step_deadline_view, worklist_page
 
 from .. import presenters
 from ..forms.lists import WorklistFilterForm
 from ..permissions import WORKER_ROLES, viewers
 from .common import officer, render_desk
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier, DossierStep
 
 # The desk shows the first rows of the worklist, overdue first (see worklist_page).
 WORKLIST_ROWS = 200

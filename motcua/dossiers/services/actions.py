@@ -8,18 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import User
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.dossiers.data import ChecklistItem, UploadedFile
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import intake, processing
 from motcua.dossiers.workflow import Action
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 
 def _text(p: Mapping[str, Any], key: str) -> str:

@@ -11,13 +11,17 @@ officer role there, read in that statement (roles are never cached)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from motcua.accounts.api import Agency, User, desk_agencies_sql
+from motcua.accounts.api import agency_from_row, desk_agencies_sql
 from motcua.accounts.data import Role
 from motcua.core import fastinsert
 from motcua.dossiers.models import DossierCodeCounter
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
 
 _TABLE = DossierCodeCounter._meta.db_table
 # The table name is our own model's, not input.
@@ -25,8 +29,6 @@ _UPSERT = (
     f"INSERT INTO {_TABLE} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608
     f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {_TABLE}.last + 1 RETURNING last"
 )
-
-_AGENCY_ATTNAMES = [f.attname for f in Agency._meta.concrete_fields]
 
 
 def _desk_upsert(by_code: bool) -> str:
@@ -76,5 +78,5 @@ def dossier_code_next_at_desk(
     if not rows:
         return None
     (*values, last) = rows[0]
-    desk = Agency.from_db(connection.alias, _AGENCY_ATTNAMES, values)
+    desk = agency_from_row(values=values)
     return desk, _code(desk, day, last)

@@ -6,12 +6,14 @@ the transition hooks run right after it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from motcua.accounts.api import Agency, User
 from motcua.core import clock, fastinsert
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.signals import dossier_event_recorded
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
 
 
 def dossier_event_record(

@@ -13,7 +13,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,14 +23,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.api import (
-    Agency,
-    User,
     agency_get_by_code,
     agency_where_desk_officer,
     commune_codes,
+    desks_of,
 )
-from motcua.accounts.data import AgencyKind, Role
-from motcua.catalog.api import ProcedureVersion, form_data_clean, procedure_get_current
+from motcua.accounts.data import AgencyKind
+from motcua.catalog.api import form_data_clean, procedure_get_current
 from motcua.core import clock
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.text import nfc
@@ -49,6 +48,10 @@ from motcua.dossiers.validators import (
     upload_problem,
 )
 from motcua.dossiers.workflow import Action, DossierStatus
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
+    from motcua.catalog.models import ProcedureVersion
 
 S = DossierStatus
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,13 +108,7 @@ def _validate_applicant(applicant: ApplicantData) -> dict[str, list[str]]:
 
 def _desk_agencies(actor: User) -> list[Agency]:
     """The desks where the actor is a desk officer (one query)."""
-    return list(
-        Agency.objects.filter(
-            role_assignments__user=actor, role_assignments__role=Role.DESK_OFFICER.value
-        )
-        .distinct()
-        .order_by("code")
-    )
+    return desks_of(user=actor)
 
 
 def _resolve_receiving(actor: User | None, code: str | None, version: ProcedureVersion) -> Agency:

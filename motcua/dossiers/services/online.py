@@ -13,16 +13,15 @@ import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import User
 from motcua.accounts.data import AgencyKind
-from motcua.catalog.api import ProcedureVersion, form_data_clean, procedure_get_current
+from motcua.catalog.api import form_data_clean, procedure_get_current
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -43,6 +42,10 @@ from motcua.dossiers.services.intake import (
 from motcua.dossiers.services.transition import dossier_transition
 from motcua.dossiers.validators import sanitize_filename, sniff_content_type
 from motcua.dossiers.workflow import DossierStatus
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.catalog.models import ProcedureVersion
 
 S = DossierStatus
 ONLINE_LEVELS = ("full", "partial")

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, RoleAssignment, User
+from motcua.accounts.api import role_holder_ids, user_get
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.core.links import public_url
@@ -35,6 +35,9 @@ from motcua.documents.api import (
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Notice
 from motcua.dossiers.selectors import control_sheet
 from motcua.dossiers.workflow import Action, DossierStatus
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
 
 logger = logging.getLogger(__name__)
 
@@ -386,7 +389,7 @@ def result_approver_id(*, dossier: Dossier) -> int | None:
 def result_signing_expected(*, dossier: Dossier, signer_id: int | None) -> bool:
     """Whether a result this person approves for this dossier must be signed before it is
     returned: a signing key is registered for them or for the deciding agency's seal."""
-    signer = User.objects.filter(pk=signer_id).first() if signer_id else None
+    signer = user_get(pk=signer_id) if signer_id else None
     return credential_exists(user=signer) or credential_exists(agency=dossier.deciding_agency)
 
 
@@ -442,7 +445,7 @@ def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDoc
     result = _latest_result(dossier)
     if result is None or result.signed or result.content_type != "application/pdf":
         return None
-    signer = User.objects.filter(pk=signer_id).first() if signer_id else None
+    signer = user_get(pk=signer_id) if signer_id else None
     try:
         configs = _sign_configs(dossier, signer)
         if not configs:
@@ -493,11 +496,7 @@ def _signing_failed_record(dossier: Dossier, signer: User | None, reason: str) -
     """Tell the approver and the deciding agency's leaders (one unread notice each) that the
     result is not signed and why; the dossier page shows it too."""
     people = {signer.pk} if signer is not None else set()
-    people |= set(
-        RoleAssignment.objects.filter(
-            role="leader", agency_id=dossier.deciding_agency_id
-        ).values_list("user_id", flat=True)
-    )
+    people |= set(role_holder_ids(role="leader", agency_id=dossier.deciding_agency_id))
     message = _(
         "Dossier %(code)s: the result could not be signed digitally (%(reason)s). The system "
         "tries again; the result cannot be returned until it is signed."

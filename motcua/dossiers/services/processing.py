@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User, agency_get_by_code, user_roles
+from motcua.accounts.api import agency_get_by_code, user_get, user_roles
 from motcua.accounts.data import Role
 from motcua.core import clock
 from motcua.core.errors import ValidationFailed
@@ -55,6 +56,9 @@ from motcua.dossiers.workflow import (
     StepKind,
 )
 
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
+
 S = DossierStatus
 A = Action
 
@@ -69,7 +73,7 @@ def _required(value: str, field: str, message: str) -> str:
 def _check_assignee(user_id: int | None, step: DossierStep) -> User | None:
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = user_get(pk=user_id, active_only=True)
     if user is None or (step.role, step.agency_id) not in user_roles(user=user):
         message = _("This person does not hold the step's role in %(agency)s.") % {
             "agency": step.agency.name
@@ -563,6 +567,7 @@ def dossier_apologize(
             message = _("The new appointment must be after the current one.")
             raise ValidationFailed(message, field_errors={"new_appointment": [message]})
         current = step_context(dossier).main
+        previous_appointment_at = dossier.appointment_at
         dossier.extended = True
         dossier.appointment_at = new_appointment
         deadlines.dossier_marks_set(dossier, cal=cal)  # extended: no more apology reminder
@@ -575,6 +580,8 @@ def dossier_apologize(
                 if dossier.original_appointment_at
                 else None,
                 "new_appointment_at": new_appointment.isoformat(),
+                # The appointment this one replaces (reports: where its overdue day moves from).
+                "previous_appointment_at": previous_appointment_at.isoformat(),
             },
         )
         t.after_commit("dossiers.render_form", kind="apology")

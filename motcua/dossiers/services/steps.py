@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import Agency, User
 from motcua.calendar.api import WorkingCalendar
-from motcua.catalog.api import ProcedureVersion
 from motcua.core import fastinsert
 from motcua.core.errors import ValidationFailed
 from motcua.dossiers import deadlines
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.permissions import step_context
 from motcua.dossiers.workflow import UNFINISHED_STEP, StepKind, StepStatus
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
+    from motcua.catalog.models import ProcedureVersion
 
 
 def steps_instantiate(

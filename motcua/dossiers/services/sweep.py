@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from motcua.accounts.api import RoleAssignment
+from motcua.accounts.api import role_holder_ids
 from motcua.calendar.api import working_calendar_fingerprint
 from motcua.core import clock
 from motcua.dossiers import deadlines
@@ -242,9 +242,7 @@ def _remind_apologies(now: Any) -> int:
                 "due": _local(dossier.appointment_at, cal),
                 "last": _local(last, cal),
             }
-            leaders = RoleAssignment.objects.filter(
-                role="leader", agency_id=dossier.deciding_agency_id
-            ).values_list("user_id", flat=True)
+            leaders = role_holder_ids(role="leader", agency_id=dossier.deciding_agency_id)
             for user_id in leaders:
                 Notice.objects.create(
                     user_id=user_id,
@@ -272,11 +270,7 @@ def _mark(step: DossierStep, warned: str) -> None:
 def _people(step: DossierStep, role: str | None = None) -> list[int]:
     if role is None and step.assignee_id is not None:
         return [step.assignee_id]
-    return list(
-        RoleAssignment.objects.filter(role=role or step.role, agency_id=step.agency_id).values_list(
-            "user_id", flat=True
-        )
-    )
+    return role_holder_ids(role=role or step.role, agency_id=step.agency_id)
 
 
 def deadline_sweep() -> SweepReport:
@@ -323,10 +317,8 @@ def deadline_sweep() -> SweepReport:
     # Online submissions the desk has not accepted or sent back within 8 working hours.
     late_reviews = Dossier.objects.filter(status=DossierStatus.SUBMITTED, review_due_at__lt=now)
     for dossier in late_reviews.select_related("receiving_agency"):
-        officers = RoleAssignment.objects.filter(
-            role="desk_officer", agency_id=dossier.receiving_agency_id
-        )
-        for user_id in officers.values_list("user_id", flat=True):
+        officers = role_holder_ids(role="desk_officer", agency_id=dossier.receiving_agency_id)
+        for user_id in officers:
             if Notice.objects.filter(
                 user_id=user_id, dossier=dossier, step__isnull=True, kind="review_overdue"
             ).exists():

@@ -36,12 +36,11 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
 
-from motcua.accounts.api import Agency, User
 from motcua.core import fastinsert
 from motcua.core.jobs import enqueue_on_commit
 from motcua.dossiers.locks import dossier_for_update, steps_lock
@@ -56,6 +55,9 @@ from motcua.dossiers.workflow import (
     assert_action_allowed,
     assert_can_transition,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
 
 #: A function called with the dossier and its new event after every transition.
 TransitionHook = Callable[[Dossier, DossierEvent], None]

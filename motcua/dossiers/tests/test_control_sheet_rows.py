@@ -12,8 +12,8 @@ import pytest
 from conftest import pdf_bytes
 from motcua.documents import data as forms
 from motcua.documents.api import render_form
-from motcua.dossiers.api import Dossier, DossierEvent
 from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services.paperwork import form_data
 
 from .conftest import PERSON, act, at

@@ -2,13 +2,13 @@ import pytest
 
 from motcua.core import clock
 from motcua.dossiers.api import (
-    Notice,
     deadline_sweep,
     deadline_view,
     dossiers_near_due,
     dossiers_overdue,
     worklist_for_user,
 )
+from motcua.dossiers.models import Notice
 from motcua.dossiers.tasks import deadline_sweep_task
 
 from .conftest import act, at
@@ -118,7 +118,7 @@ def _near_due_agrees(d, start, end, every_minutes=30):
     dossier's deadline view) agree."""
     import datetime as dt
 
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
 
     d = Dossier.objects.get(pk=d.pk)
     t = start
@@ -183,7 +183,7 @@ def test_near_due_follows_an_apology_and_a_resumed_supplement(world, receive):
 def test_the_sweep_reads_each_step_once_per_warning(world, receive, monkeypatch):
     """Near due once, overdue once: a step already warned of what it is is not read again,
     and a step far from its deadline is not read at all."""
-    from motcua.dossiers.api import DossierStep
+    from motcua.dossiers.models import DossierStep
     from motcua.dossiers.services import sweep
 
     u = world["users"]
@@ -214,7 +214,7 @@ def test_a_decreed_day_off_moves_the_stored_near_due_instants(world, receive):
     Friday 06/03 a day off, the last 8 working hours before Monday 09:00 start on Thursday
     at 09:00 (1.5 hours on Monday morning, 6.5 on Thursday)."""
     from motcua.calendar.api import calendar_day_set
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
     from motcua.dossiers.services.sweep import near_due_ensure_current
 
     d = receive(at(2026, 3, 2, 9, 0))
@@ -234,7 +234,7 @@ def test_a_decreed_day_off_moves_the_stored_near_due_instants(world, receive):
 def test_past_the_appointment_after_hours_is_overdue(world, receive):
     """Due Mon 09/03 09:00 — say the appointment is at 17:30 instead: at 19:00 no working time
     has gone by since, and the dossier is overdue all the same, in its view and in the lists."""
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
 
     d = receive(at(2026, 3, 2, 9, 0))
     Dossier.objects.filter(pk=d.pk).update(appointment_at=at(2026, 3, 9, 17, 30))
@@ -249,7 +249,7 @@ def test_leaders_are_reminded_of_the_apology_once_in_time(world, receive):
     """Due Mon 09/03 09:00; the apology must go out one working day before, by Fri 06/03
     09:00; the deciding agency's leaders are reminded a working day earlier, Thu 05/03 09:00,
     once."""
-    from motcua.dossiers.api import Dossier
+    from motcua.dossiers.models import Dossier
 
     d = receive(at(2026, 3, 2, 9, 0))
     assert d.apology_remind_at == at(2026, 3, 5, 9, 0)

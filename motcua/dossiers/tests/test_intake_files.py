@@ -12,8 +12,9 @@ import pytest
 
 from motcua.core import clock
 from motcua.core.errors import ValidationFailed
-from motcua.dossiers.api import Dossier, DossierDocument, DossierEvent, dossier_intake
+from motcua.dossiers.api import dossier_intake
 from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
 
 from .conftest import ALL_DOCS, ORG, at, media_on_disk  # noqa: F401
 

@@ -12,8 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from psycopg.types.json import Jsonb
 
-from motcua.accounts.api import RoleAssignment, agency_where_desk_officer, role_grant
+from motcua.accounts.api import agency_where_desk_officer, role_grant
 from motcua.accounts.data import Role
+from motcua.accounts.models import RoleAssignment
 from motcua.core import fastinsert
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent, DossierStep

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from conftest import pdf_bytes
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
-from motcua.dossiers.api import TRANSITIONS, Dossier, DossierEvent, DossierStep, dossier_act
+from motcua.dossiers.api import TRANSITIONS, dossier_act
 from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.workflow import Action
 
 from .conftest import ALL_DOCS, ORG, at

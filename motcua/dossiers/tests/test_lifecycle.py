@@ -7,8 +7,9 @@ import pytest
 
 from conftest import pdf_bytes
 from motcua.core.errors import PermissionDenied, ValidationFailed
-from motcua.dossiers.api import Dossier, DossierEvent, InvalidTransition, control_sheet
+from motcua.dossiers.api import InvalidTransition, control_sheet
 from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.models import Dossier, DossierEvent
 
 from .conftest import PERSON, act, at
 

@@ -13,8 +13,8 @@ from motcua.documents.api import (
     trust_roots_from_settings,
     verify_pdf,
 )
-from motcua.dossiers.api import DossierDocument
 from motcua.dossiers.data import UploadedFile
+from motcua.dossiers.models import DossierDocument
 from motcua.dossiers.services.paperwork import form_data, tracking_url
 
 from .conftest import act, at

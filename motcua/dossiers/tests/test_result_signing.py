@@ -13,9 +13,8 @@ from django.utils import translation
 
 from conftest import pdf_bytes
 from motcua.core.errors import ApplicationError, ValidationFailed
-from motcua.dossiers.api import Dossier, DossierDocument
 from motcua.dossiers.data import UploadedFile
-from motcua.dossiers.models import Notice
+from motcua.dossiers.models import Dossier, DossierDocument, Notice
 
 from .conftest import act, at
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from motcua.core import clock
 from motcua.core.tests import sqlite_file
-from motcua.dossiers.api import Dossier, DossierStep
+from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services import sweep
 
 from .conftest import at

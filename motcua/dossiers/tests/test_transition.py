@@ -11,13 +11,8 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from motcua.core.errors import PermissionDenied
-from motcua.dossiers.api import (
-    Dossier,
-    DossierEvent,
-    DossierStatus,
-    transition_hook_add,
-    transition_hook_remove,
-)
+from motcua.dossiers.api import DossierStatus, transition_hook_add, transition_hook_remove
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services.transition import dossier_creation, dossier_transition
 from motcua.dossiers.workflow import Action
 

@@ -12,18 +12,13 @@ from django.db import transaction
 from django.utils import translation
 
 from motcua.core import clock
-from motcua.dossiers.api import DossierEvent, dossier_submit_online
+from motcua.dossiers.api import dossier_submit_online
 from motcua.dossiers.signals import dossier_event_recorded
 from motcua.dossiers.tests.conftest import ORG, PERSON, act, at
 from motcua.integrations import sms
 from motcua.integrations.sms import SmsBackend, SmsError
-from motcua.notifications.api import (
-    Notification,
-    notification_kind,
-    notifications_resend_stale,
-    unaccent,
-)
-from motcua.notifications.models import CHANNEL_EMAIL, CHANNEL_SMS
+from motcua.notifications.api import notification_kind, notifications_resend_stale, unaccent
+from motcua.notifications.models import CHANNEL_EMAIL, CHANNEL_SMS, Notification
 from motcua.notifications.texts import SUBJECTS
 
 pytestmark = pytest.mark.django_db
@@ -94,30 +89,32 @@ def test_acceptance_sends_one_email_and_one_sms_after_commit(
     assert (row.attempts, row.last_error, row.sent_at is not None) == (1, "", True)
 
 
-def test_replaying_an_event_sends_nothing_twice(world, receive, django_capture_on_commit_callbacks):
+def test_replaying_an_event_sends_nothing_twice(
+    orm, world, receive, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         d = receive(at(2026, 3, 2, 9, 0), applicant=PERSON)
-    event = DossierEvent.objects.get(dossier=d, action="accept")
+    event = orm.DossierEvent.objects.get(dossier=d, action="accept")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        dossier_event_recorded.send(sender=DossierEvent, event=event)
-        dossier_event_recorded.send(sender=DossierEvent, event=event)
+        dossier_event_recorded.send(sender=orm.DossierEvent, event=event)
+        dossier_event_recorded.send(sender=orm.DossierEvent, event=event)
     assert callbacks == []
     assert Notification.objects.filter(event=event).count() == 2
     assert (len(mail.outbox), len(sms.outbox)) == (1, 1)
 
 
 def test_replaying_an_event_writes_only_the_missing_channel(
-    world, receive, django_capture_on_commit_callbacks
+    orm, world, receive, django_capture_on_commit_callbacks
 ):
     """A replay that finds one channel written and the other not (the row was lost) writes and
     sends the missing one only: the one-INSERT path falls back to row by row."""
     with django_capture_on_commit_callbacks(execute=True):
         d = receive(at(2026, 3, 2, 9, 0), applicant=PERSON)
-    event = DossierEvent.objects.get(dossier=d, action="accept")
+    event = orm.DossierEvent.objects.get(dossier=d, action="accept")
     Notification.objects.filter(event=event, channel=CHANNEL_SMS).delete()
     email_id = Notification.objects.get(event=event, channel=CHANNEL_EMAIL).pk
     with django_capture_on_commit_callbacks(execute=True):
-        dossier_event_recorded.send(sender=DossierEvent, event=event)
+        dossier_event_recorded.send(sender=orm.DossierEvent, event=event)
     rows = Notification.objects.filter(event=event)
     assert sorted(rows.values_list("channel", flat=True)) == sorted([CHANNEL_EMAIL, CHANNEL_SMS])
     assert rows.get(channel=CHANNEL_EMAIL).pk == email_id

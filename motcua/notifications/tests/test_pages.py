@@ -10,7 +10,7 @@ import pytest
 from motcua.core import clock
 from motcua.dossiers.api import dossier_submit_online
 from motcua.dossiers.tests.conftest import ORG, at
-from motcua.notifications.api import Notification
+from motcua.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

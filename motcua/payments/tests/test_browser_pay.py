@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.payments.api import Payment
+from motcua.payments.models import Payment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.tests.conftest import ORG
-from motcua.payments.api import Payment
+from motcua.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from motcua.core.errors import ValidationFailed
-from motcua.payments.api import Payment, fee_line_read
+from motcua.payments.api import fee_line_read
 from motcua.payments.data import FeeCharge, FeeOptions, FeeUnit
+from motcua.payments.models import Payment
 
 from .conftest import COPY_FEE, PAGE_FEE
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from motcua.dossiers.data import UploadedFile
 from motcua.dossiers.tests.conftest import ORG, act, at
-from motcua.payments.api import Payment, access_dossier_for_payer, payment_key
+from motcua.payments.api import access_dossier_for_payer, payment_key
+from motcua.payments.models import Payment
 from motcua.payments.tests.conftest import ONE_FEE
 from motcua.payments.tests.test_portal_flow import _pdf_text, _press
 
@@ -47,7 +48,7 @@ def en_client(client):
 
 def _verified_citizen(django_user_model):
     """A citizen whose e-mail address was verified (verification has its own tests)."""
-    from motcua.accounts.api import CitizenProfile
+    from motcua.accounts.models import CitizenProfile
     from motcua.core import clock
 
     user = django_user_model.objects.create_user(

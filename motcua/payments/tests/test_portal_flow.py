@@ -13,7 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from motcua.core.links import public_url
-from motcua.payments.api import Payment, PaymentCallback, payment_status_for_dossier
+from motcua.payments.api import payment_status_for_dossier
+from motcua.payments.models import Payment, PaymentCallback
 from motcua.payments.words import vnd_in_words
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,9 @@ def en_client(client):
 
 
 @pytest.fixture
-def owner(dossier, django_user_model):
-    from motcua.dossiers.api import Dossier
-
+def owner(orm, dossier, django_user_model):
     user = django_user_model.objects.create_user(username="citizen", password="pw-12345-x")
-    Dossier.objects.filter(pk=dossier.pk).update(applicant_user=user)
+    orm.Dossier.objects.filter(pk=dossier.pk).update(applicant_user=user)
     return user
 
 

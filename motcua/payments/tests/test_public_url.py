@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 from django.urls import reverse
 
-from motcua.payments.api import Payment
+from motcua.payments.models import Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,9 @@ PUBLIC = "https://dichvucong.example.vn"
 
 
 @pytest.fixture
-def owner(dossier, django_user_model):
-    from motcua.dossiers.api import Dossier
-
+def owner(orm, dossier, django_user_model):
     user = django_user_model.objects.create_user(username="citizen", password="pw-12345-x")
-    Dossier.objects.filter(pk=dossier.pk).update(applicant_user=user)
+    orm.Dossier.objects.filter(pk=dossier.pk).update(applicant_user=user)
     return user
 
 

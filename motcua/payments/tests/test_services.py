@@ -14,8 +14,6 @@ from motcua.core import clock
 from motcua.core.errors import Conflict, ValidationFailed
 from motcua.core.models import AuditEntry
 from motcua.payments.api import (
-    Payment,
-    PaymentCallback,
     payment_expire_stale,
     payment_ipn,
     payment_return,
@@ -23,6 +21,7 @@ from motcua.payments.api import (
     payment_status_for_dossier,
 )
 from motcua.payments.data import CallbackOutcome, PaymentStatus
+from motcua.payments.models import Payment, PaymentCallback
 
 from .conftest import CHOICE_FEE
 

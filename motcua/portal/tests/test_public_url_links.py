@@ -62,19 +62,18 @@ def test_the_e_id_callback_address_is_the_public_one(client, public, oidc_provid
 
 
 def test_the_signature_check_address_beside_an_online_result_is_the_public_one(
+    orm,
     client,
     public,
     site,  # noqa: F811
 ):
     from django.core.files.base import ContentFile
 
-    from motcua.dossiers.api import Dossier, DossierDocument, OnlineDraft
-
     client.force_login(site["citizen"])
-    _fill(client)
-    client.post(_steps(client, OnlineDraft.objects.get().pk)["review"])
-    dossier = Dossier.objects.get()
-    doc = DossierDocument(
+    _fill(orm, client)
+    client.post(_steps(client, orm.OnlineDraft.objects.get().pk)["review"])
+    dossier = orm.Dossier.objects.get()
+    doc = orm.DossierDocument(
         dossier=dossier,
         kind="result",
         name="kq.pdf",
@@ -85,7 +84,7 @@ def test_the_signature_check_address_beside_an_online_result_is_the_public_one(
     )
     doc.file.save("kq.pdf", ContentFile(PDF), save=False)
     doc.save()
-    Dossier.objects.filter(pk=dossier.pk).update(
+    orm.Dossier.objects.filter(pk=dossier.pk).update(
         status="result_ready", code="H11.01.01-260302-0001"
     )
     page = client.get(

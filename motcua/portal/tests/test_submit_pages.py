@@ -54,18 +54,16 @@ def _steps(client: Any, draft_id: int) -> dict[str, str]:
     }
 
 
-def _start(client: Any) -> int:
-    from motcua.dossiers.api import OnlineDraft
-
+def _start(orm, client: Any) -> int:
     response = client.post("/nop-truc-tuyen/2.000004/")
     assert response.status_code == 302
-    draft = OnlineDraft.objects.get()
+    draft = orm.OnlineDraft.objects.get()
     assert response["Location"] == f"/ho-so-nhap/{draft.pk}/nguoi-nop/"
     return draft.pk
 
 
-def _fill(client: Any) -> tuple[int, dict[str, str]]:
-    draft_id = _start(client)
+def _fill(orm, client: Any) -> tuple[int, dict[str, str]]:
+    draft_id = _start(orm, client)
     urls = _steps(client, draft_id)
     assert client.post(urls["applicant"], APPLICANT).status_code == 302
     response = client.post(
@@ -99,8 +97,7 @@ def test_anonymous_is_sent_to_sign_in(client, site):
     assert client.get("/ho-so-cua-toi/").status_code == 302
 
 
-def test_unverified_account_is_sent_to_verify(client, site, monkeypatch):
-    from motcua.dossiers.api import OnlineDraft
+def test_unverified_account_is_sent_to_verify(orm, client, site, monkeypatch):
     from motcua.portal import views_submit
 
     monkeypatch.setattr(views_submit, "_is_verified", lambda user: False)
@@ -108,12 +105,12 @@ def test_unverified_account_is_sent_to_verify(client, site, monkeypatch):
     response = client.post("/nop-truc-tuyen/2.000004/")
     assert response.status_code == 302
     assert response["Location"].startswith("/xac-minh/?next=")
-    assert OnlineDraft.objects.count() == 0
+    assert orm.OnlineDraft.objects.count() == 0
 
 
-def test_each_step_keeps_what_was_typed_on_error(client, site):
+def test_each_step_keeps_what_was_typed_on_error(orm, client, site):
     client.force_login(site["citizen"])
-    draft_id = _start(client)
+    draft_id = _start(orm, client)
     urls = _steps(client, draft_id)
     bad = dict(APPLICANT, tax_code="12345", name="Công ty Điện Biên")
     response = client.post(urls["applicant"], bad)
@@ -133,9 +130,9 @@ def test_each_step_keeps_what_was_typed_on_error(client, site):
     assert 'id="f-delivery_address-error"' in response.content.decode()
 
 
-def test_bad_upload_is_refused_with_a_message(client, site):
+def test_bad_upload_is_refused_with_a_message(orm, client, site):
     client.force_login(site["citizen"])
-    draft_id = _start(client)
+    draft_id = _start(orm, client)
     urls = _steps(client, draft_id)
     response = client.post(
         urls["documents"],
@@ -145,57 +142,51 @@ def test_bad_upload_is_refused_with_a_message(client, site):
     assert 'id="f-documents-1-error-1"' in response.content.decode()
 
 
-def test_review_lists_problems_then_submit_creates_one_dossier(client, site):
-    from motcua.dossiers.api import Dossier
-
+def test_review_lists_problems_then_submit_creates_one_dossier(orm, client, site):
     client.force_login(site["citizen"])
-    draft_id, urls = _fill(client)
+    draft_id, urls = _fill(orm, client)
     page = client.get(urls["review"]).content.decode()
     assert "Công ty TNHH Thương mại Mường Thanh" in page
     assert "tài liệu 1.pdf" in page
     response = client.post(urls["review"])
     assert response.status_code == 302
-    dossier = Dossier.objects.get()
+    dossier = orm.Dossier.objects.get()
     assert response["Location"] == f"/ho-so-cua-toi/{dossier.reference}/"
     assert dossier.form_data["program_name"] == "Xuân"
     # A second POST (double click, back button) creates nothing more.
     again = client.post(urls["review"])
     assert again.status_code == 302
     assert again["Location"] == f"/ho-so-cua-toi/{dossier.reference}/"
-    assert Dossier.objects.count() == 1
+    assert orm.Dossier.objects.count() == 1
 
 
-def test_review_shows_what_is_missing(client, site):
-    from motcua.dossiers.api import Dossier
-
+def test_review_shows_what_is_missing(orm, client, site):
     client.force_login(site["citizen"])
-    draft_id = _start(client)
+    draft_id = _start(orm, client)
     urls = _steps(client, draft_id)
     response = client.post(urls["review"])
     assert response.status_code == 400
     assert urls["documents"] in response.content.decode()
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_another_citizen_gets_404_on_the_draft(client, site):
+def test_another_citizen_gets_404_on_the_draft(orm, client, site):
     client.force_login(site["citizen"])
-    draft_id = _start(client)
+    draft_id = _start(orm, client)
     client.force_login(site["other"])
     assert client.get(_steps(client, draft_id)["applicant"]).status_code == 404
     assert client.post(_steps(client, draft_id)["review"]).status_code == 404
 
 
-def test_my_dossiers_and_answering_a_completion_request(client, site):
-    from motcua.dossiers.api import Dossier
-
+def test_my_dossiers_and_answering_a_completion_request(orm, client, site):
     client.force_login(site["citizen"])
     with clock.at(at(2026, 3, 2, 9)):
-        draft_id, urls = _fill(client)
+        draft_id, urls = _fill(orm, client)
     page = client.get("/ho-so-cua-toi/").content.decode()
     assert urls["delivery"].replace("nhan-ket-qua", "xem-lai") in page  # the open draft
     with clock.at(at(2026, 3, 2, 10)):
         client.post(urls["review"])
-    dossier = Dossier.objects.get()
+    dossier = orm.Dossier.objects.get()
     page = client.get("/ho-so-cua-toi/").content.decode()
     assert f"/ho-so-cua-toi/{dossier.reference}/" in page
     act(
@@ -227,13 +218,11 @@ def test_my_dossiers_and_answering_a_completion_request(client, site):
     assert dossier.status == "submitted"
 
 
-def test_withdraw_from_my_dossier_page(client, site):
-    from motcua.dossiers.api import Dossier, OnlineDraft
-
+def test_withdraw_from_my_dossier_page(orm, client, site):
     client.force_login(site["citizen"])
-    _fill(client)
-    client.post(_steps(client, OnlineDraft.objects.get().pk)["review"])
-    dossier = Dossier.objects.get()
+    _fill(orm, client)
+    client.post(_steps(client, orm.OnlineDraft.objects.get().pk)["review"])
+    dossier = orm.Dossier.objects.get()
     url = f"/ho-so-cua-toi/{dossier.reference}/"
     assert client.post(f"{url}withdraw/", {"reason": ""}).status_code == 400
     assert client.post(f"{url}withdraw/", {"reason": "Không cần nữa"}).status_code == 302
@@ -241,19 +230,17 @@ def test_withdraw_from_my_dossier_page(client, site):
     assert dossier.status == "withdrawn"
 
 
-def test_e_result_only_for_the_owner_of_an_online_result(client, site, monkeypatch):
+def test_e_result_only_for_the_owner_of_an_online_result(orm, client, site, monkeypatch):
     from django.core.files.base import ContentFile
 
-    from motcua.dossiers.api import Dossier, DossierDocument, OnlineDraft
-
     client.force_login(site["citizen"])
-    _fill(client)
-    client.post(_steps(client, OnlineDraft.objects.get().pk)["review"])
-    dossier = Dossier.objects.get()
+    _fill(orm, client)
+    client.post(_steps(client, orm.OnlineDraft.objects.get().pk)["review"])
+    dossier = orm.Dossier.objects.get()
     url = f"/ho-so-cua-toi/{dossier.reference}/ket-qua.pdf"
     assert client.get(url).status_code == 404  # no result yet
     # A signed result, as paperwork stores it, for a dossier ready with online delivery.
-    doc = DossierDocument(
+    doc = orm.DossierDocument(
         dossier=dossier,
         kind="result",
         name="kq.pdf",
@@ -264,7 +251,7 @@ def test_e_result_only_for_the_owner_of_an_online_result(client, site, monkeypat
     )
     doc.file.save("kq.pdf", ContentFile(PDF), save=False)
     doc.save()
-    Dossier.objects.filter(pk=dossier.pk).update(
+    orm.Dossier.objects.filter(pk=dossier.pk).update(
         status="result_ready", code="H11.01.01-260302-0001"
     )
     response = client.get(url)
@@ -276,9 +263,9 @@ def test_e_result_only_for_the_owner_of_an_online_result(client, site, monkeypat
     assert client.get(url).status_code == 404
 
 
-def test_the_applicant_picks_a_commune_from_the_province_list(client, site):
+def test_the_applicant_picks_a_commune_from_the_province_list(orm, client, site):
     client.force_login(site["citizen"])
-    urls = _steps(client, _start(client))
+    urls = _steps(client, _start(orm, client))
     page = client.get(urls["applicant"]).content.decode()
     assert '<select id="f-applicant-commune_code" name="commune_code"' in page
     assert '<option value="3325">Xã Mường Phăng</option>' in page

@@ -85,17 +85,13 @@ def site(world: dict[str, Any], media_on_disk: Any, monkeypatch: Any) -> dict[st
     return world
 
 
-def _start(client: Any) -> str:
-    from motcua.dossiers.api import OnlineDraft
-
+def _start(orm, client: Any) -> str:
     assert client.post("/nop-truc-tuyen/2.000004/").status_code == 302
-    return f"/ho-so-nhap/{OnlineDraft.objects.get().pk}/"
+    return f"/ho-so-nhap/{orm.OnlineDraft.objects.get().pk}/"
 
 
-def _draft() -> Any:
-    from motcua.dossiers.api import OnlineDraft
-
-    return OnlineDraft.objects.get()
+def _draft(orm) -> Any:
+    return orm.OnlineDraft.objects.get()
 
 
 def _error(html: str, field_id: str) -> str:
@@ -111,9 +107,11 @@ def _error(html: str, field_id: str) -> str:
         ("1500000", "“Số bản sao” tối đa là 99."),
     ],
 )
-def test_a_copy_count_that_is_not_a_small_whole_number_is_refused(client, site, typed, message):
+def test_a_copy_count_that_is_not_a_small_whole_number_is_refused(
+    orm, client, site, typed, message
+):
     client.force_login(site["citizen"])
-    base = _start(client)
+    base = _start(orm, client)
     response = client.post(base + "thong-tin/", {"copies": typed, "language": "Tiếng Việt"})
     assert response.status_code == 400
     html = response.content.decode()
@@ -121,13 +119,13 @@ def test_a_copy_count_that_is_not_a_small_whole_number_is_refused(client, site, 
     assert f'value="{typed}"' in html  # kept
     assert 'inputmode="numeric"' in html
     assert "1500000" not in message
-    draft = _draft()
+    draft = _draft(orm)
     assert (draft.form_data, draft.step) == ({}, "applicant")  # nothing saved
 
 
-def test_a_negative_area_and_an_empty_radio_are_refused_with_fitting_words(client, site):
+def test_a_negative_area_and_an_empty_radio_are_refused_with_fitting_words(orm, client, site):
     client.force_login(site["citizen"])
-    base = _start(client)
+    base = _start(orm, client)
     response = client.post(base + "thong-tin/", {"copies": "2", "area": "-3", "language": ""})
     assert response.status_code == 400
     html = response.content.decode()
@@ -137,22 +135,22 @@ def test_a_negative_area_and_an_empty_radio_are_refused_with_fitting_words(clien
     assert _error(response.content.decode(), "f-form-area") == (
         "“Diện tích (m²)” phải là một số, ví dụ 120 hoặc 2,5."
     )
-    assert _draft().form_data == {}
+    assert _draft(orm).form_data == {}
 
 
-def test_good_numbers_are_kept(client, site):
+def test_good_numbers_are_kept(orm, client, site):
     client.force_login(site["citizen"])
-    base = _start(client)
+    base = _start(orm, client)
     response = client.post(
         base + "thong-tin/", {"copies": "2", "area": "1.250,5", "language": "Tiếng Việt"}
     )
     assert response.status_code == 302
-    assert _draft().form_data == {"copies": "2", "area": "1250.5", "language": "Tiếng Việt"}
+    assert _draft(orm).form_data == {"copies": "2", "area": "1250.5", "language": "Tiếng Việt"}
 
 
-def test_choose_is_not_an_agency(client, site):
+def test_choose_is_not_an_agency(orm, client, site):
     client.force_login(site["citizen"])
-    base = _start(client)
+    base = _start(orm, client)
     page = client.get(base + "nguoi-nop/").content.decode()
     assert '<option value="">Chọn…</option>' in page
     response = client.post(base + "nguoi-nop/", dict(PERSON, agency=""))
@@ -160,10 +158,10 @@ def test_choose_is_not_an_agency(client, site):
     html = response.content.decode()
     assert _error(html, "f-applicant-agency") == "Vui lòng chọn cơ quan giải quyết hồ sơ của bạn."
     assert 'href="#f-applicant-agency"' in html
-    assert _draft().step == "applicant"
+    assert _draft(orm).step == "applicant"
     response = client.post(base + "nguoi-nop/", dict(PERSON, agency="H11.07"))
     assert response.status_code == 302
-    assert _draft().applicant["agency"] == "H11.07"
+    assert _draft(orm).applicant["agency"] == "H11.07"
 
 
 def _fill(client: Any, base: str) -> None:
@@ -182,9 +180,9 @@ def _fill(client: Any, base: str) -> None:
     assert client.post(base + "nhan-ket-qua/", {"delivery": "desk"}).status_code == 302
 
 
-def test_review_shows_dates_as_dd_mm_yyyy_the_deciding_agency_and_the_fees(client, site):
+def test_review_shows_dates_as_dd_mm_yyyy_the_deciding_agency_and_the_fees(orm, client, site):
     client.force_login(site["citizen"])
-    base = _start(client)
+    base = _start(orm, client)
     _fill(client, base)
     html = client.get(base + "xem-lai/").content.decode()
     assert "<dd>17/05/1995</dd>" in html
@@ -196,13 +194,11 @@ def test_review_shows_dates_as_dd_mm_yyyy_the_deciding_agency_and_the_fees(clien
     assert "<li>Lệ phí cấp bản sao: 2.000 đồng/trang</li>" in fees
 
 
-def test_review_of_a_procedure_with_unpublished_fees_says_so(client, site):
-    from motcua.dossiers.api import OnlineDraft
-
+def test_review_of_a_procedure_with_unpublished_fees_says_so(orm, client, site):
     client.force_login(site["citizen"])
-    base = _start(client)
+    base = _start(orm, client)
     _fill(client, base)
-    version = OnlineDraft.objects.get().procedure_version
+    version = orm.OnlineDraft.objects.get().procedure_version
     version.fees.all().delete()
     type(version).objects.filter(pk=version.pk).update(fees_known=False)
     html = client.get(base + "xem-lai/").content.decode()

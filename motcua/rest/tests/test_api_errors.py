@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from motcua.dossiers.api import Dossier
 from motcua.rest.v1 import calendar as calendar_api
 
 from .conftest import intake_body
@@ -42,12 +41,12 @@ def test_a_25_mb_json_body_is_413_json(db, raw):
     }
 
 
-def test_a_25_mb_intake_is_413_json_and_nothing_is_received(world, api):
+def test_a_25_mb_intake_is_413_json_and_nothing_is_received(orm, world, api):
     desk = api("desk")
     body = json.dumps(intake_body(note="x" * (25 * 1024 * 1024)))
     response = desk.post("/api/v1/dossiers", raw=body)
     assert _json_error(response, 413)["code"] == "too_large"
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_multipart_without_a_boundary_is_400_json(db, raw):
@@ -108,7 +107,7 @@ def test_a_wrong_method_is_405_json_with_allow(db, raw):
     assert response["Allow"] == "POST"
 
 
-def test_a_signed_in_post_without_the_csrf_token_is_403_json(world, django_user_model):
+def test_a_signed_in_post_without_the_csrf_token_is_403_json(orm, world, django_user_model):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(world["users"]["desk"])
     response = browser.post(
@@ -120,7 +119,7 @@ def test_a_signed_in_post_without_the_csrf_token_is_403_json(world, django_user_
         "code": "csrf_failed",
         "errors": {},
     }
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
     # A signed-in GET needs no token; a POST with the token (as the site's pages send) works.
     assert browser.get("/api/v1/auth/me", headers=EN).json()["username"] == "desk"
     browser.get("/")  # its language form sets the CSRF cookie
@@ -132,7 +131,7 @@ def test_a_signed_in_post_without_the_csrf_token_is_403_json(world, django_user_
         headers={**EN, "X-CSRFToken": token},
     )
     assert response.status_code == 201, response.content
-    assert Dossier.objects.count() == 1
+    assert orm.Dossier.objects.count() == 1
 
 
 def test_an_unexpected_exception_is_500_json_and_logged(db, raw, monkeypatch, caplog):

@@ -31,7 +31,6 @@ from django.test.testcases import LiveServerThread
 
 from motcua.core.models import AuditEntry
 from motcua.core.tests import sqlite_file
-from motcua.dossiers.api import Dossier, DossierEvent
 
 from .conftest import PASSWORD, PDF_BYTES, Api, at, intake_body, token_for
 
@@ -86,7 +85,7 @@ def _scan() -> dict[str, Any]:
 
 @pytest.mark.parametrize("sqlite_busy_timeout", [SHORT])
 def test_an_intake_while_the_lock_is_held_is_503_json_and_writes_nothing(
-    sqlite_file_db, world, caplog
+    orm, sqlite_file_db, world, caplog
 ):
     desk = Api(Client(), token_for("desk"))
     assert desk.get("/api/v1/auth/me").status_code == 200  # the token's use recorded now
@@ -115,8 +114,8 @@ def test_an_intake_while_the_lock_is_held_is_503_json_and_writes_nothing(
         )
     ]
     # Nothing half-written: no dossier, event, code counter, audit entry or stored file.
-    assert Dossier.objects.count() == 0
-    assert DossierEvent.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
+    assert orm.DossierEvent.objects.count() == 0
     assert _counters(sqlite_file_db) == []
     assert AuditEntry.objects.count() == audit_before
     assert _files() == files_before
@@ -191,7 +190,7 @@ def live_server_on_file() -> Iterator[str]:
         server.terminate()
 
 
-def test_forty_intakes_at_once_at_a_live_server_all_get_gap_free_codes(sqlite_file_db, world):
+def test_forty_intakes_at_once_at_a_live_server_all_get_gap_free_codes(orm, sqlite_file_db, world):
     token = token_for("desk")
     barrier = threading.Barrier(CONCURRENT)
     results: list[tuple[int, dict[str, Any]]] = []
@@ -225,12 +224,12 @@ def test_forty_intakes_at_once_at_a_live_server_all_get_gap_free_codes(sqlite_fi
     assert sorted(status for status, _body in results) == [201] * CONCURRENT, results
     codes = sorted(body["code"] for _status, body in results)
     assert codes == [f"H11.01.01-260302-{n:04d}" for n in range(1, CONCURRENT + 1)]
-    assert Dossier.objects.filter(status="received").count() == CONCURRENT
+    assert orm.Dossier.objects.filter(status="received").count() == CONCURRENT
     assert [row[2] for row in _counters(sqlite_file_db)] == [CONCURRENT]
 
 
 @pytest.mark.postgres
-def test_on_postgresql_a_lock_timeout_during_an_intake_is_503(world, api):
+def test_on_postgresql_a_lock_timeout_during_an_intake_is_503(orm, world, api):
     """PostgreSQL waits for a row or table lock as long as lock_timeout says (none by
     default); when it is set and runs out, the intake is a 503 too, and nothing is kept."""
     from django.db import connection, transaction
@@ -260,4 +259,4 @@ def test_on_postgresql_a_lock_timeout_during_an_intake_is_503(world, api):
     assert response.status_code == 503, response.content
     assert response["Retry-After"] == "5"
     assert response.json()["code"] == "database_busy"
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0

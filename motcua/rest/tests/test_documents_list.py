@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from motcua.core import jobs
-from motcua.dossiers.api import DossierDocument
 
 from .conftest import act, at
 
@@ -26,12 +25,12 @@ def media(tmp_path, settings):
 
 
 def test_forms_never_rendered_are_listed_and_rendered_on_demand(
-    world, receive, api, media, settings
+    orm, world, receive, api, media, settings
 ):
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.dienbien.example/"
     with jobs.suppressed():  # as the demo loads: no form rendered
         d = receive(at(2026, 3, 2, 9, 0))
-    assert DossierDocument.objects.filter(dossier=d).count() == 0
+    assert orm.DossierDocument.objects.filter(dossier=d).count() == 0
     response = api("desk").get(f"/api/v1/dossiers/{d.code}/documents")
     assert response.status_code == 200
     items = response.json()["items"]
@@ -39,7 +38,7 @@ def test_forms_never_rendered_are_listed_and_rendered_on_demand(
         ("receipt", "giay-tiep-nhan-H11.01.01-260302-0001.pdf", False),
         ("control_sheet", "phieu-kiem-soat-H11.01.01-260302-0001.pdf", False),
     ]
-    docs = {doc.kind: doc for doc in DossierDocument.objects.filter(dossier=d)}
+    docs = {doc.kind: doc for doc in orm.DossierDocument.objects.filter(dossier=d)}
     assert [i["url"] for i in items] == [
         f"https://dichvucong.dienbien.example/api/v1/dossiers/{d.code}/documents/"
         f"{docs[kind].pk}/file"
@@ -48,7 +47,7 @@ def test_forms_never_rendered_are_listed_and_rendered_on_demand(
     # Listing again renders nothing new (same content, same rows).
     again = api("desk").get(f"/api/v1/dossiers/{d.code}/documents").json()["items"]
     assert [i["id"] for i in again] == [i["id"] for i in items]
-    assert DossierDocument.objects.filter(dossier=d).count() == 2
+    assert orm.DossierDocument.objects.filter(dossier=d).count() == 2
     download = api("desk").get(f"/api/v1/dossiers/{d.code}/documents/{docs['receipt'].pk}/file")
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     assert (

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.data import Role
 from motcua.core import clock
-from motcua.dossiers.api import Dossier, DossierEvent
 
 from .conftest import PDF_B64, PDF_BYTES, PERSON_JSON, act, at, intake_body
 
@@ -132,11 +131,11 @@ def test_refusal_at_intake(world, api):
     assert body["available_actions"] == []
 
 
-def test_refusal_needs_a_reason(world, api):
+def test_refusal_needs_a_reason(orm, world, api):
     response = api("desk").post(BASE, intake_body(documents=[], decision="refuse"))
     assert response.status_code == 400
     assert response.json()["errors"] == {"note": ["Give the reason for refusing."]}
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_a_system_account_holding_the_desk_role_may_receive(
@@ -157,7 +156,7 @@ def test_a_system_account_holding_the_desk_role_may_receive(
 # --- 400 at intake ------------------------------------------------------------------------
 
 
-def test_bad_id_number_is_a_field_error(world, api):
+def test_bad_id_number_is_a_field_error(orm, world, api):
     applicant = dict(PERSON_JSON, id_number="999095001234")
     response = api("desk").post(BASE, intake_body(applicant=applicant))
     assert response.status_code == 400
@@ -167,7 +166,7 @@ def test_bad_id_number_is_a_field_error(world, api):
     assert body["errors"] == {
         "applicant.id_number": ["The first three digits (999) are not a province code."]
     }
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_several_applicant_errors_at_once(world, api):
@@ -192,14 +191,12 @@ def test_applicant_shape_errors_name_the_field(world, api):
     assert set(unknown.json()["errors"]) == {"applicant"}
 
 
-def test_a_commune_outside_the_province_is_refused(world, api):
-    from motcua.dossiers.api import Dossier
-
+def test_a_commune_outside_the_province_is_refused(orm, world, api):
     applicant = dict(PERSON_JSON, commune_code=70)  # Phường Hoàn Kiếm, Hà Nội
     response = api("desk").post(BASE, intake_body(applicant=applicant))
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"applicant.commune_code"}
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_unknown_procedure(world, api):
@@ -227,7 +224,7 @@ def test_missing_decision_and_bad_enums(world, api):
     assert errors["decision"] == ["Field required"]
 
 
-def test_missing_mandatory_documents_refuse_acceptance(world, api):
+def test_missing_mandatory_documents_refuse_acceptance(orm, world, api):
     response = api("desk").post(BASE, intake_body(documents=[{"position": 1}]))
     assert response.status_code == 400
     assert response.json()["errors"] == {
@@ -236,10 +233,10 @@ def test_missing_mandatory_documents_refuse_acceptance(world, api):
     twice = api("desk").post(BASE, intake_body(documents=[{"position": 1}, {"position": 1}]))
     assert twice.status_code == 400
     assert set(twice.json()["errors"]) == {"documents"}
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_bad_base64_is_an_error_on_that_file(world, api):
+def test_bad_base64_is_an_error_on_that_file(orm, world, api):
     files = [
         {"name": "a.pdf", "content_base64": PDF_B64},
         {"name": "b.pdf", "content_base64": "%%% not base64 %%%"},
@@ -248,10 +245,10 @@ def test_bad_base64_is_an_error_on_that_file(world, api):
     assert response.status_code == 400
     assert response.json()["detail"] == "The dossier was not received: check the fields."
     assert response.json()["errors"] == {"files.1.content_base64": ["This is not valid base64."]}
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_file_content_is_checked_not_its_name(world, api):
+def test_file_content_is_checked_not_its_name(orm, world, api):
     fake = base64.b64encode(b"MZ\x90\x00 not a pdf").decode()
     files = [
         {"name": "ok.pdf", "content_base64": PDF_B64},
@@ -262,7 +259,7 @@ def test_file_content_is_checked_not_its_name(world, api):
     assert response.json()["errors"] == {
         "files.1": ["The file “scan.pdf” is not a PDF, JPEG or PNG file."]
     }
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
 def test_body_that_is_not_json(world, api):
@@ -273,7 +270,7 @@ def test_body_that_is_not_json(world, api):
 # --- 403 / 401 ----------------------------------------------------------------------------
 
 
-def test_specialist_may_not_receive(world, api):
+def test_specialist_may_not_receive(orm, world, api):
     response = api("cv").post(BASE, intake_body(), when=at(2026, 3, 2, 9, 0))
     assert response.status_code == 403
     assert response.json() == {
@@ -281,20 +278,20 @@ def test_specialist_may_not_receive(world, api):
         "code": "forbidden",
         "errors": {},
     }
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_desk_officer_of_another_desk_is_refused(world, api):
+def test_desk_officer_of_another_desk_is_refused(orm, world, api):
     response = api("desk").post(BASE, intake_body(receiving_agency="H11.05"))
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
-    assert Dossier.objects.count() == 0
+    assert orm.Dossier.objects.count() == 0
 
 
-def test_officer_of_another_agency_may_not_act(world, api, receive):
+def test_officer_of_another_agency_may_not_act(orm, world, api, receive):
     d = receive(at(2026, 3, 2, 9, 0))
     assert api("desk").act(d.code, "forward", at(2026, 3, 2, 10, 0)).status_code == 200
-    events = DossierEvent.objects.count()
+    events = orm.DossierEvent.objects.count()
     # The review step waits in the queue of the specialists of H11.05; the desk (H11.01.01)
     # sees the dossier but may not take it.
     response = api("desk").act(d.code, "take", at(2026, 3, 2, 11, 0))
@@ -302,7 +299,7 @@ def test_officer_of_another_agency_may_not_act(world, api, receive):
     assert response.json()["detail"] == "You may not do this on this dossier now."
     # The leader of H11.05 may not forward a step that is not his.
     assert api("ld").act(d.code, "forward", at(2026, 3, 2, 11, 0)).status_code == 403
-    assert DossierEvent.objects.count() == events
+    assert orm.DossierEvent.objects.count() == events
     review = d.steps.get(position=2)
     assert (review.status, review.assignee) == ("active", None)
 
@@ -353,10 +350,10 @@ def test_unknown_action_is_404(world, api, receive):
     assert response.json()["detail"] == "Unknown action “fly”."
 
 
-def test_return_result_while_processing_is_409(world, api, receive):
+def test_return_result_while_processing_is_409(orm, world, api, receive):
     d = receive(at(2026, 3, 2, 9, 0))
     api("desk").act(d.code, "forward", at(2026, 3, 2, 10, 0))
-    events = DossierEvent.objects.count()
+    events = orm.DossierEvent.objects.count()
     response = api("desk").act(d.code, "return_result", at(2026, 3, 2, 11, 0), method="post")
     assert response.status_code == 409
     assert response.json() == {
@@ -364,7 +361,7 @@ def test_return_result_while_processing_is_409(world, api, receive):
         "code": "invalid_transition",
         "errors": {},
     }
-    assert DossierEvent.objects.count() == events
+    assert orm.DossierEvent.objects.count() == events
     d.refresh_from_db()
     assert (d.status, d.returned_at) == ("processing", None)
 

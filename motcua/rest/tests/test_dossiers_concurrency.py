@@ -21,13 +21,7 @@ from motcua.accounts.api import role_grant
 from motcua.accounts.data import Role
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
-from motcua.dossiers.api import (
-    Dossier,
-    DossierEvent,
-    InvalidTransition,
-    dossier_act,
-    dossier_intake,
-)
+from motcua.dossiers.api import InvalidTransition, dossier_act, dossier_intake
 
 from .conftest import ALL_DOCS, ORG, PASSWORD, PDF_B64, act, at, token_for
 
@@ -73,13 +67,13 @@ def _backends_waiting_for_locks() -> int:
     return int(row[0]) if row else 0
 
 
-def _race(dossier_id: int, workers: list[Callable[[], Any]]) -> list[Any]:
+def _race(orm, dossier_id: int, workers: list[Callable[[], Any]]) -> list[Any]:
     """Start the workers together (a barrier inside each) while this thread holds the
     dossier's row lock; release it only once every worker is blocked on it. So the workers
     really contend, whatever the thread scheduling."""
     box: list[list[Any]] = []
     with transaction.atomic():
-        list(Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk"))
+        list(orm.Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk"))
         runner = threading.Thread(target=lambda: box.append(_run_in_threads(workers)))
         runner.start()
         give_up = time.monotonic() + 30
@@ -92,7 +86,7 @@ def _race(dossier_id: int, workers: list[Callable[[], Any]]) -> list[Any]:
     return box[0]
 
 
-def test_parallel_intakes_get_gapless_codes(world):
+def test_parallel_intakes_get_gapless_codes(orm, world):
     """200 intakes at one desk on one day from 16 threads: codes 0001…0200, none twice."""
     desk = world["users"]["desk"]
     barrier = threading.Barrier(THREADS)
@@ -125,11 +119,11 @@ def test_parallel_intakes_get_gapless_codes(world):
     codes = [c for r in results for c in r]
     assert len(codes) == len(set(codes)) == INTAKES
     assert sorted(codes) == [f"H11.01.01-260302-{i:04d}" for i in range(1, INTAKES + 1)]
-    assert Dossier.objects.filter(status="received").count() == INTAKES
-    assert DossierEvent.objects.filter(action="accept").count() == INTAKES
+    assert orm.Dossier.objects.filter(status="received").count() == INTAKES
+    assert orm.DossierEvent.objects.filter(action="accept").count() == INTAKES
 
 
-def test_two_desk_officers_return_the_same_result(world, receive, django_user_model):
+def test_two_desk_officers_return_the_same_result(orm, world, receive, django_user_model):
     """Through the service: both may return the result; exactly one does, the other gets
     InvalidTransition (409), and one return_result event is written."""
     u = world["users"]
@@ -152,7 +146,7 @@ def test_two_desk_officers_return_the_same_result(world, receive, django_user_mo
 
         return run
 
-    results = _race(d.pk, [worker(u["desk"]), worker(u["desk2"])])
+    results = _race(orm, d.pk, [worker(u["desk"]), worker(u["desk2"])])
     winners = [r for r in results if isinstance(r, str)]
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1 and len(losers) == 1
@@ -160,11 +154,11 @@ def test_two_desk_officers_return_the_same_result(world, receive, django_user_mo
     assert losers[0].status_code == 409
     d.refresh_from_db()
     assert (d.status, d.return_method) == ("returned", "post")
-    events = DossierEvent.objects.filter(dossier=d, action="return_result")
+    events = orm.DossierEvent.objects.filter(dossier=d, action="return_result")
     assert [e.actor.username for e in events] == winners
 
 
-def test_approve_and_withdraw_at_once_through_the_api(world, receive):
+def test_approve_and_withdraw_at_once_through_the_api(orm, world, receive):
     """The leader approves (with the signed PDF) while the desk withdraws the dossier: one
     request succeeds (200), the other gets 409, and the loser left nothing behind."""
     u = world["users"]
@@ -202,6 +196,7 @@ def test_approve_and_withdraw_at_once_through_the_api(world, receive):
             return run
 
         approve, withdraw = _race(
+            orm,
             d.pk,
             [
                 request("ld", "approve", {"result": {"name": "kq.pdf", "content_base64": PDF_B64}}),
@@ -213,7 +208,7 @@ def test_approve_and_withdraw_at_once_through_the_api(world, receive):
         loser = approve if approve.status_code == 409 else withdraw
         assert loser.json()["code"] == "invalid_transition"
         d.refresh_from_db()
-        actions = set(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True))
+        actions = set(orm.DossierEvent.objects.filter(dossier=d).values_list("action", flat=True))
         results = d.documents.filter(kind="result").count()
         if approve.status_code == 200:
             outcomes.append(("approve", d.status))
@@ -230,7 +225,7 @@ def test_approve_and_withdraw_at_once_through_the_api(world, receive):
     logger.info("4 races in %.2f s, winners: %s", time.perf_counter() - started, outcomes)
 
 
-def test_two_specialists_take_the_same_step(world, receive, agencies, django_user_model):
+def test_two_specialists_take_the_same_step(orm, world, receive, agencies, django_user_model):
     """Two specialists take the queued review step at once: one gets it; the other is
     refused (the step is no longer in the queue) and the step keeps one assignee."""
     u = world["users"]
@@ -249,7 +244,7 @@ def test_two_specialists_take_the_same_step(world, receive, agencies, django_use
 
         return run
 
-    results = _race(d.pk, [worker(u["cv"]), worker(cv2)])
+    results = _race(orm, d.pk, [worker(u["cv"]), worker(cv2)])
     winners = [r for r in results if isinstance(r, str)]
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1 and len(losers) == 1
@@ -258,4 +253,4 @@ def test_two_specialists_take_the_same_step(world, receive, agencies, django_use
     assert isinstance(losers[0], ApplicationError) and losers[0].status_code in (403, 409)
     review = d.steps.get(position=2)
     assert review.assignee.username == winners[0]
-    assert DossierEvent.objects.filter(dossier=d, action="take").count() == 1
+    assert orm.DossierEvent.objects.filter(dossier=d, action="take").count() == 1

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from motcua.dossiers.api import Dossier, DossierDocument, DossierEvent
 from motcua.dossiers.tests.conftest import at, media_on_disk  # noqa: F401
 
 from .conftest import PDF_B64, intake_body
@@ -22,16 +21,16 @@ def _stored(media: Path) -> list[str]:
     return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
 
 
-def _nothing_stored(media: Path) -> None:
-    assert Dossier.objects.count() == 0
-    assert DossierDocument.objects.count() == 0
-    assert DossierEvent.objects.count() == 0
+def _nothing_stored(orm, media: Path) -> None:
+    assert orm.Dossier.objects.count() == 0
+    assert orm.DossierDocument.objects.count() == 0
+    assert orm.DossierEvent.objects.count() == 0
     assert _stored(media) == []
 
 
 @pytest.mark.parametrize("position", [10**20, 3, 2**31])
 def test_a_file_for_a_position_the_version_does_not_have_is_a_400(
-    world, api, media_on_disk, position
+    orm, world, api, media_on_disk, position
 ):
     body = intake_body(files=[{"name": "don.pdf", "content_base64": PDF_B64, "position": position}])
     response = api("desk").post(BASE, body, when=at(2026, 3, 2, 9, 0))
@@ -42,7 +41,7 @@ def test_a_file_for_a_position_the_version_does_not_have_is_a_400(
             "checklist does not have."
         ]
     }
-    _nothing_stored(media_on_disk)
+    _nothing_stored(orm, media_on_disk)
 
 
 def test_a_file_for_a_position_of_the_version_is_stored_with_it(world, api, media_on_disk):
@@ -54,7 +53,7 @@ def test_a_file_for_a_position_of_the_version_is_stored_with_it(world, api, medi
 
 
 def test_counts_of_originals_and_copies_are_0_to_99_and_name_the_document(
-    world, api, media_on_disk
+    orm, world, api, media_on_disk
 ):
     body = intake_body(
         documents=[
@@ -75,10 +74,10 @@ def test_counts_of_originals_and_copies_are_0_to_99_and_name_the_document(
             "number from 0 to 99."
         ],
     }
-    _nothing_stored(media_on_disk)
+    _nothing_stored(orm, media_on_disk)
 
 
-def test_every_problem_of_an_intake_comes_at_once(world, api, media_on_disk):
+def test_every_problem_of_an_intake_comes_at_once(orm, world, api, media_on_disk):
     body = intake_body(
         applicant={
             "kind": "person",
@@ -101,4 +100,4 @@ def test_every_problem_of_an_intake_comes_at_once(world, api, media_on_disk):
         "documents.1.copies",
         "files.0",
     ]
-    _nothing_stored(media_on_disk)
+    _nothing_stored(orm, media_on_disk)

@@ -8,7 +8,7 @@ import pytest
 
 from motcua.core import jobs
 from motcua.core.errors import NotFound
-from motcua.dossiers.api import DossierDocument, access_dossier_for_officer
+from motcua.dossiers.api import access_dossier_for_officer
 
 from .conftest import at
 
@@ -36,12 +36,12 @@ def dossier(world, receive, media):
     return d
 
 
-def test_the_documents_of_a_dossier_by_its_code_in_lower_case(api, dossier, settings):
+def test_the_documents_of_a_dossier_by_its_code_in_lower_case(orm, api, dossier, settings):
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
     response = api("desk").get(f"/api/v1/dossiers/{CODE.lower()}/documents")
     assert response.status_code == 200, response.content
     items = response.json()["items"]
-    docs = {doc.kind: doc.pk for doc in DossierDocument.objects.filter(dossier=dossier)}
+    docs = {doc.kind: doc.pk for doc in orm.DossierDocument.objects.filter(dossier=dossier)}
     # Listed under the code as printed, whatever was typed.
     assert [(i["kind"], i["url"]) for i in items] == [
         (kind, f"https://dichvucong.example.vn/api/v1/dossiers/{CODE}/documents/{docs[kind]}/file")

@@ -18,16 +18,15 @@ import binascii
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.params import functions as params
 
-from motcua.accounts.api import Agency, User, user_has_any_role
+from motcua.accounts.api import user_has_any_role
 from motcua.accounts.data import Role
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.identifiers import dossier_code_query
@@ -35,14 +34,12 @@ from motcua.dossiers.api import (
     NATIONAL_STATUS,
     STATUS_LABELS,
     Action,
-    Dossier,
-    DossierEvent,
     DossierStatus,
-    DossierStep,
     access_dossier_for_officer,
     available_actions,
     deadline_view,
     dossier_act,
+    dossier_detail_prefetch,
     dossier_events,
     dossier_intake,
     dossier_search,
@@ -64,6 +61,10 @@ from motcua.rest.v1.schemas.dossiers import (
     PersonIn,
     UnauthorizedOut,
 )
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import Agency, User
+    from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 
 router = Router(tags=["dossiers"])
 
@@ -157,11 +158,7 @@ def _step(s: DossierStep) -> dict[str, Any]:
 
 
 def _detail(d: Dossier, user: User) -> dict[str, Any]:
-    prefetch_related_objects(
-        [d],
-        Prefetch("steps", queryset=DossierStep.objects.select_related("agency", "assignee")),
-        "documents",
-    )
+    dossier_detail_prefetch(dossier=d)
     ctx = step_context(d)
     deadline = deadline_view(dossier=d)
     person = d.applicant_kind == "person"

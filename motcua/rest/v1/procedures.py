@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field as PydField
 
-from motcua.catalog.api import ProcedureVersion, procedure_get_current, procedure_search
+from motcua.catalog.api import procedure_get_current, procedure_search
 from motcua.core.errors import NotFound
 from motcua.rest.auth import PUBLIC
 from motcua.rest.v1.schemas import ErrorOut
+
+if TYPE_CHECKING:
+    from motcua.catalog.models import ProcedureVersion
 
 router = Router(tags=["procedures"])
 
