@@ -1,5 +1,6 @@
 """Printable papers of the desk as HTML: the receipt (form 01), the request for completion
-(form 02) and the refusal to receive (form 03). The PDFs come from the documents app later."""
+(form 02) and the refusal to receive (form 03); `form_pdf` serves each official form as the PDF
+the documents app rendered (`dossiers.api.dossier_form_pdf`)."""
 
 from __future__ import annotations
 
