@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.notifications",
     "motcua.feedback",
+    "motcua.reports",
     "motcua.portal",
     "motcua.desk",
     "motcua.rest",

@@ -1,0 +1,106 @@
+"""The shapes the reports app returns (ADR 0027)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+
+
+class GroupBy(enum.StrEnum):
+    AGENCY = "agency"  # the deciding agency
+    FIELD = "field"  # lĩnh vực of the procedure (its current version)
+    PROCEDURE = "procedure"  # the procedure code
+    LEVEL = "level"  # the deciding agency's kind (department, commune, …)
+
+
+#: The counts of a row, in the order of Biểu 06 (cols 3–13) and then the extra columns.
+COUNTS = (
+    "received_total",
+    "received_online",
+    "received_direct",
+    "received_carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress_total",
+    "in_progress_not_due",
+    "in_progress_overdue",
+    "withdrawn",
+    "cancelled",
+    "refused",
+    "waiting_supplement",
+    "supplement_requests",
+    "timed",
+    "elapsed_seconds",
+    "paused_seconds",
+    "regulated_seconds",
+)
+
+
+@dataclasses.dataclass
+class ResolutionRow:
+    """One row of the official report (Biểu 06/VPCP/KSTT) for a period.
+
+    received_total = received_online + received_direct + received_carried_over (col 3);
+    resolved_total = resolved_early + resolved_on_time + resolved_late (col 7);
+    in_progress_total = in_progress_not_due + in_progress_overdue (col 11);
+    received_total = resolved_total + in_progress_total. The extra columns are "of which":
+    `withdrawn`, `cancelled` (counted in resolved on time) and `refused` (after review,
+    counted in resolved by its outcome) are among the resolved, `waiting_supplement` among
+    the in progress not yet due (domain.md §3). Times are in working days of the province
+    calendar, over the dossiers with a result (`timed`: approved or refused); the medians are
+    lower medians to half a working day."""
+
+    key: str
+    label: str
+    received_total: int = 0
+    received_online: int = 0
+    received_direct: int = 0
+    received_carried_over: int = 0
+    resolved_total: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    in_progress_total: int = 0
+    in_progress_not_due: int = 0
+    in_progress_overdue: int = 0
+    withdrawn: int = 0
+    cancelled: int = 0
+    refused: int = 0
+    waiting_supplement: int = 0
+    supplement_requests: int = 0
+    timed: int = 0
+    elapsed_seconds: int = 0
+    paused_seconds: int = 0
+    regulated_seconds: int = 0
+    avg_processing_working_days: float | None = None
+    avg_processing_working_days_without_pauses: float | None = None
+    median_processing_working_days: float | None = None
+    median_processing_working_days_without_pauses: float | None = None
+    regulated_working_days: float | None = None
+    on_time_rate: float | None = None
+    online_rate: float | None = None
+
+
+@dataclasses.dataclass
+class ResolutionReport:
+    date_from: dt.date
+    date_to: dt.date
+    group_by: GroupBy
+    rows: list[ResolutionRow]
+    total: ResolutionRow
+
+
+def duration_bucket(seconds: int, *, working_day_seconds: int) -> int:
+    """A processing time's histogram bucket (`DailyFlow.duration`): 1 + the working time
+    rounded to the nearest half working day, counted in half days."""
+    half = max(working_day_seconds // 2, 1)
+    return min(1 + (2 * seconds + half) // (2 * half), 32000)
+
+
+def bucket_working_days(bucket: int) -> float:
+    """The working days a histogram bucket stands for (to half a day; the sign, which says
+    with or without the paused time, left aside)."""
+    return (abs(bucket) - 1) / 2
