@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from motcua.accounts.api import roles_required, user_roles
 from motcua.accounts.data import Role
 from motcua.dossiers.api import notices_unread_count
+from motcua.reports.api import REPORT_ROLES
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
@@ -41,11 +42,15 @@ SATISFACTION_ROLES = (
     Role.PROVINCE_ADMIN,
 )
 
+#: Who sees the official report and the dossiers behind its figures: leaders, province admins
+#: and supervisors, for the agencies they watch (the deadlines page's rule).
+
 workers = roles_required(*WORKER_ROLES)
 viewers = roles_required(*VIEWER_ROLES)
 desk_officers = roles_required(Role.DESK_OFFICER)
 monitors = roles_required(*MONITOR_ROLES)
 payment_reporters = roles_required(*PAYMENT_REPORT_ROLES)
+reporters = roles_required(*REPORT_ROLES)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class NavInfo:
     sees_payments: bool
     sees_satisfaction: bool
     unread: int
+    sees_reports: bool = False
 
 
 def nav_info(user: User) -> NavInfo:
@@ -70,4 +76,5 @@ def nav_info(user: User) -> NavInfo:
         sees_payments=bool(roles & {r.value for r in PAYMENT_REPORT_ROLES}),
         sees_satisfaction=bool(roles & {r.value for r in SATISFACTION_ROLES}),
         unread=notices_unread_count(user=user),
+        sees_reports=bool(roles & {r.value for r in REPORT_ROLES}),
     )

@@ -11,6 +11,7 @@ from motcua.dossiers.permissions import (
     visible_dossiers,
 )
 from motcua.dossiers.selectors import (
+    REPORT_BUCKETS,
     DeadlineView,
     access_draft_for_owner,
     applicant_documents,
@@ -33,6 +34,7 @@ from motcua.dossiers.selectors import (
     dossier_for_audit,
     dossier_histories,
     dossier_search,
+    dossiers_in_report_bucket,
     dossiers_near_due,
     dossiers_overdue,
     earlier_main_steps,
@@ -174,6 +176,8 @@ __all__ = [
     "dossier_find",
     "dossier_finished_at",
     "dossier_histories",
+    "dossiers_in_report_bucket",
+    "REPORT_BUCKETS",
     "dossier_for_audit",
     "dossier_lock",
     "dossier_form_kinds",

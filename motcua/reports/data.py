@@ -6,6 +6,13 @@ import dataclasses
 import datetime as dt
 import enum
 
+from motcua.accounts.data import OFFICER_ROLES, Role
+
+#: Who may see the report (desk pages, API, exports): every officer role and the supervisor,
+#: each for the agencies they watch (`accounts.api.agencies_monitored_by`) and those below;
+#: a supervisor or province admin at the province sees all of it. One rule for every door.
+REPORT_ROLES: frozenset[Role] = frozenset(OFFICER_ROLES | {Role.SUPERVISOR})
+
 
 class GroupBy(enum.StrEnum):
     AGENCY = "agency"  # the deciding agency

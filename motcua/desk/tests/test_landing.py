@@ -114,7 +114,7 @@ def test_desk_link_works_for_a_supervisor_and_the_overview_lists_what_they_may_o
     tiles = main.split('class="overview-tiles"', 1)[1].split("</ul>", 1)[0]
     assert "Giám sát — Ủy ban nhân dân tỉnh Điện Biên" in main
     hrefs = [part.split('"', 1)[0] for part in tiles.split('href="')[1:]]
-    assert hrefs == ["/desk/tra-cuu/", "/desk/han-xu-ly/", "/desk/hai-long/"]
+    assert hrefs == ["/desk/tra-cuu/", "/desk/han-xu-ly/", "/desk/bao-cao/", "/desk/hai-long/"]
     for url in hrefs:
         assert client.get(url).status_code == 200, url
 
@@ -127,6 +127,7 @@ def test_a_staff_province_admin_also_sees_payments_and_the_admin_site(client, pe
     assert hrefs == [
         "/desk/tra-cuu/",
         "/desk/han-xu-ly/",
+        "/desk/bao-cao/",
         "/desk/hai-long/",
         "/desk/thanh-toan/doi-soat/",
         "/admin/",

@@ -57,6 +57,14 @@ def tiles_for(request: HttpRequest) -> list[Tile]:
                 _("The dossiers of your agencies that are late or close to their deadline."),
             )
         )
+    if nav.sees_reports:
+        tiles.append(
+            Tile(
+                reverse("desk:report"),
+                _("Report on receiving and resolving dossiers"),
+                _("The official report (form 06): received, resolved, in progress, by period."),
+            )
+        )
     if nav.sees_satisfaction:
         tiles.append(
             Tile(

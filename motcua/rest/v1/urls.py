@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 
 from motcua.core.access import mark
 from motcua.rest import errors
-from motcua.rest.v1 import agencies, auth, calendar, documents, dossiers, procedures
+from motcua.rest.v1 import agencies, auth, calendar, documents, dossiers, procedures, reports
 
 api = NinjaAPI(
     # Lazy: the OpenAPI document and its pages are in the request's language.
@@ -35,6 +35,7 @@ api.add_router("/calendar", calendar.router)
 api.add_router("/dossiers", dossiers.router)
 api.add_router("/dossiers", documents.router)
 api.add_router("/verify", documents.verify_router)
+api.add_router("/reports", reports.router)
 
 
 def _api_patterns() -> list[Any]:
