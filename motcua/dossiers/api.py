@@ -1,5 +1,6 @@
 """Public Python API of the dossiers app. Other apps import only this module and data.py."""
 
+from motcua.dossiers.data import REPORT_BUCKETS
 from motcua.dossiers.locks import dossier_lock
 from motcua.dossiers.models import DRAFT_STEPS
 from motcua.dossiers.permissions import (
@@ -11,7 +12,6 @@ from motcua.dossiers.permissions import (
     visible_dossiers,
 )
 from motcua.dossiers.selectors import (
-    REPORT_BUCKETS,
     DeadlineView,
     access_draft_for_owner,
     applicant_documents,

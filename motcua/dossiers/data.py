@@ -47,3 +47,23 @@ class IntakeResult:
     received_at: dt.datetime | None
     appointment_at: dt.datetime | None
     missing: list[str] = field(default_factory=list)
+
+
+#: The figures of the official report a list of dossiers can be drawn for (reports, ADR 0027).
+REPORT_BUCKETS = (
+    "received_total",
+    "received_online",
+    "received_direct",
+    "received_carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress_total",
+    "in_progress_not_due",
+    "in_progress_overdue",
+    "withdrawn",
+    "cancelled",
+    "refused",
+    "waiting_supplement",
+)

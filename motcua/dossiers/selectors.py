@@ -19,6 +19,7 @@ from motcua.core import clock
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.core.text import fold
 from motcua.dossiers import deadlines
+from motcua.dossiers.data import REPORT_BUCKETS
 from motcua.dossiers.deadlines import near_due_threshold_seconds
 from motcua.dossiers.models import (
     Dossier,
@@ -590,24 +591,6 @@ def dossier_histories(*, after_id: int, limit: int) -> list[Dossier]:
     )
 
 
-#: The figures of the official report a list of dossiers can be drawn for (reports, ADR 0027).
-REPORT_BUCKETS = (
-    "received_total",
-    "received_online",
-    "received_direct",
-    "received_carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "in_progress_total",
-    "in_progress_not_due",
-    "in_progress_overdue",
-    "withdrawn",
-    "cancelled",
-    "refused",
-    "waiting_supplement",
-)
 #: The ends of processing (national codes 9, 10 after 9, 7, 8) and those with a result.
 _ENDED = [
     DossierStatus.RESULT_READY,

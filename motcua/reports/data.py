@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 
 from motcua.accounts.data import OFFICER_ROLES, Role
+from motcua.dossiers.data import REPORT_BUCKETS
 
 #: Who may see the report (desk pages, API, exports): every officer role and the supervisor,
 #: each for the agencies they watch (`accounts.api.agencies_monitored_by`) and those below;
@@ -23,21 +24,7 @@ class GroupBy(enum.StrEnum):
 
 #: The counts of a row, in the order of Biểu 06 (cols 3–13) and then the extra columns.
 COUNTS = (
-    "received_total",
-    "received_online",
-    "received_direct",
-    "received_carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "in_progress_total",
-    "in_progress_not_due",
-    "in_progress_overdue",
-    "withdrawn",
-    "cancelled",
-    "refused",
-    "waiting_supplement",
+    *REPORT_BUCKETS,
     "supplement_requests",
     "timed",
     "elapsed_seconds",
