@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from motcua.core.text import strip_accents
+from motcua.demo.accounts import DEMO_CITIZEN_PROFILE
 from motcua.demo.texts import (
     FAMILY,
     FEMALE,
@@ -128,18 +129,20 @@ class Applicants:
         return Applicant(data, rep.name, rep.id_number)
 
 
-# The citizen demo account (loader.DEMO_ACCOUNTS "congdan"): her own online dossiers.
+# The citizen demo account (loader.DEMO_ACCOUNTS "congdan"): her own online dossiers, with
+# the data of her verified profile (accounts.DEMO_CITIZEN_PROFILE), as the portal fills them in.
+_ME = DEMO_CITIZEN_PROFILE
 CONGDAN = Applicant(
     ApplicantData(
-        kind="person",
-        full_name="Quàng Thị Hoa",
-        id_number="011188004217",
-        date_of_birth=dt.date(1988, 4, 12),
-        phone="0912555318",
-        email="quangthihoa88@gmail.com",
-        address="Tổ dân phố 7, phường Mường Thanh, tỉnh Điện Biên",
-        commune_code=3334,
+        kind=_ME["kind"],
+        full_name=_ME["full_name"],
+        id_number=_ME["id_number"],
+        date_of_birth=_ME["date_of_birth"],
+        phone=_ME["phone"],
+        email=_ME["email"],
+        address=f"{_ME['address']}, phường Điện Biên Phủ, tỉnh Điện Biên",
+        commune_code=_ME["commune_code"],
     ),
-    "Quàng Thị Hoa",
-    "011188004217",
+    _ME["full_name"],
+    _ME["id_number"],
 )

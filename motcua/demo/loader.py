@@ -181,12 +181,15 @@ def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
 
     if not getattr(settings, "MOTCUA_PAYMENT_SANDBOX", False):
         return ["payments: sandbox gateway off, no demo payments"]
-    rng = random.Random(seed)  # noqa: S311 - demo data, not security
     paid = failed = paid_tries = 0
     for dossier in demo_dossiers_open():
+        # One draw per dossier, so a second load (--force) chooses the same dossiers.
+        rng = random.Random(f"{seed}:{dossier.pk}")  # noqa: S311 - demo data, not security
         options = fee_options(dossier=dossier)
         if options.nothing_to_pay or rng.random() > share:
             continue
+        if payment_status_for_dossier(dossier).paid:
+            continue  # loaded again (--force): paid the first time
         since = dossier.submitted_at or dossier.received_at
         if since is None:
             continue

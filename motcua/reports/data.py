@@ -22,6 +22,18 @@ class GroupBy(enum.StrEnum):
     LEVEL = "level"  # the deciding agency's kind (department, commune, …)
 
 
+#: The service figures (766 index groups 4–6 and the rates), period sums of the fact table's
+#: columns of the same names (models.DailyFlow), carried in every ResolutionRow.
+SERVICE_COUNTS = (
+    "fee_due",
+    "paid",
+    "paid_online",
+    "e_results",
+    "digitised",
+    "rated",
+    "rated_satisfied",
+)
+
 #: The counts of a row, in the order of Biểu 06 (cols 3–13) and then the extra columns.
 COUNTS = (
     *REPORT_BUCKETS,
@@ -69,6 +81,13 @@ class ResolutionRow:
     elapsed_seconds: int = 0
     paused_seconds: int = 0
     regulated_seconds: int = 0
+    fee_due: int = 0
+    paid: int = 0
+    paid_online: int = 0
+    e_results: int = 0
+    digitised: int = 0
+    rated: int = 0
+    rated_satisfied: int = 0
     avg_processing_working_days: float | None = None
     avg_processing_working_days_without_pauses: float | None = None
     median_processing_working_days: float | None = None

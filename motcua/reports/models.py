@@ -27,6 +27,18 @@ FLOW_COLUMNS = (
     "elapsed_seconds",
     "paused_seconds",
     "regulated_seconds",
+    *(
+        # The service figures (766 index, rates): counted on the day they happen, for the
+        # dossier's deciding agency, procedure and channel; written by the payments, feedback
+        # and result hooks (services.py), never running sums.
+        "fee_due",
+        "paid",
+        "paid_online",
+        "e_results",
+        "digitised",
+        "rated",
+        "rated_satisfied",
+    ),
 )
 
 
@@ -77,6 +89,17 @@ class DailyFlow(models.Model):
     regulated_seconds = models.BigIntegerField(
         default=0, verbose_name=_("regulated working seconds")
     )
+    # Service figures (766 index groups 4–6, the rates): dossiers received that day whose
+    # procedure charges a fee; fees paid that day (any way, and online through the gateway);
+    # results issued that day as a signed electronic document; dossiers received that day with
+    # their documents stored electronically; ratings given that day, and of them satisfied.
+    fee_due = models.IntegerField(default=0, verbose_name=_("received with a fee"))
+    paid = models.IntegerField(default=0, verbose_name=_("fees paid"))
+    paid_online = models.IntegerField(default=0, verbose_name=_("fees paid online"))
+    e_results = models.IntegerField(default=0, verbose_name=_("electronic results"))
+    digitised = models.IntegerField(default=0, verbose_name=_("digitised dossiers"))
+    rated = models.IntegerField(default=0, verbose_name=_("ratings"))
+    rated_satisfied = models.IntegerField(default=0, verbose_name=_("satisfied ratings"))
 
     class Meta:
         verbose_name = _("daily report figures")
@@ -91,3 +114,80 @@ class DailyFlow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.procedure_code} {self.channel} {self.duration}"
+
+
+class IndicatorEntry(models.Model):
+    """A 766 indicator the system cannot compute from its own data (national-portal sync,
+    population database use …), entered by a province admin for a year and an agency (or the
+    whole province, agency empty). Labelled as entered, with who and when (issue 11, item 5)."""
+
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    code = models.CharField(max_length=10, verbose_name=_("indicator"))
+    # The rate the points come from, 0–100 (%), as the source system reported it.
+    rate = models.DecimalField(max_digits=6, decimal_places=2, verbose_name=_("rate (%)"))
+    note = models.TextField(blank=True, verbose_name=_("source and note"))
+    entered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(verbose_name=_("entered at"))
+
+    class Meta:
+        verbose_name = _("entered index indicator")
+        verbose_name_plural = _("entered index indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "agency", "code"],
+                condition=models.Q(agency__isnull=False),
+                name="indicator_entry_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "code"],
+                condition=models.Q(agency__isnull=True),
+                name="indicator_entry_province",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.agency_id or '-'} {self.code}"
+
+
+class ExportJob(models.Model):
+    """A report export run as a background job: its progress and, when done, its file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
+    params = models.JSONField(default=dict, verbose_name=_("parameters"))
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, verbose_name=_("status")
+    )
+    progress = models.PositiveIntegerField(default=0, verbose_name=_("progress"))
+    total = models.PositiveIntegerField(default=0, verbose_name=_("total"))
+    file_name = models.CharField(max_length=200, blank=True, verbose_name=_("file name"))
+    file_path = models.CharField(max_length=500, blank=True, verbose_name=_("stored file"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_job_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status}"

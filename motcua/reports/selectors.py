@@ -14,6 +14,7 @@ from motcua.calendar.api import working_calendar_get
 from motcua.catalog.api import procedure_get_current
 from motcua.reports.data import (
     COUNTS,
+    SERVICE_COUNTS,
     GroupBy,
     ResolutionReport,
     ResolutionRow,
@@ -60,6 +61,7 @@ def _sums(
             "elapsed_seconds",
             "paused_seconds",
             "regulated_seconds",
+            *SERVICE_COUNTS,
         )
     }
     return list(
@@ -134,6 +136,7 @@ def _add(row: ResolutionRow, sums: dict[str, Any]) -> None:
         "elapsed_seconds",
         "paused_seconds",
         "regulated_seconds",
+        *SERVICE_COUNTS,
     ):
         setattr(row, name, getattr(row, name) + int(sums[name]))
 

@@ -85,3 +85,12 @@ def test_demo_load_makes_dossiers_in_every_state(orm):
 
     # Loaded once: a second call does nothing.
     assert demo_load() == ["Demo data already loaded."]
+
+    # Loaded again with force: the fees paid the first time are not paid twice (it used to
+    # stop with "already paid"), and every dossier is still paid once.
+    from motcua.demo import loader
+
+    with loader.jobs.suppressed():
+        again = loader._demo_payments()
+    assert again == ["payments: 0 fees paid online through the sandbox gateway (0 failed first)"]
+    assert orm.Payment.objects.filter(status="paid").count() == paid.count()

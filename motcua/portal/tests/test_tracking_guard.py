@@ -60,7 +60,7 @@ def test_once_the_budget_is_used_the_phone_digits_no_longer_open_it(client, doss
     phone = _guess(client, dossier, "2111", "203.0.113.8")  # the right digits
     assert phone.status_code == 429
     assert "track" not in phone.context
-    assert "mã tra cứu in trên giấy tiếp nhận" in phone.content.decode()
+    assert "mã PIN tra cứu in trên giấy tiếp nhận" in phone.content.decode()
     assert "tracked_dossiers" not in client.session
     # The PIN still does.
     assert _guess(client, dossier, dossier.lookup_pin, "203.0.113.8").status_code == 200
