@@ -17,7 +17,8 @@ What is compared, honestly:
   jobs that would send them after commit are still not run. Shown for its cost; no target.
 * raw — psycopg executing the equivalent writes for the same rows (the counter as one
   INSERT … ON CONFLICT DO UPDATE … RETURNING, the dossier, its 4 steps in one multi-row INSERT,
-  the event), one transaction each, over the same kind of connection (TCP, same server), with
+  the event, the reports' fact rows as the hook's one upsert — 7 statements with BEGIN and
+  COMMIT, like the service), one transaction each, over the same kind of connection (TCP, same server), with
   psycopg's defaults (values bound on the server, statements prepared after 5 runs). The
   values (times, checklist JSON) are computed once beforehand: raw does SQL only, no Python
   logic. It is the ceiling, not something the service could ever equal.
@@ -56,6 +57,8 @@ DOSSIER_TABLES = [
     "dossiers_dossierstep",
     "dossiers_dossier",
     "dossiers_dossiercodecounter",
+    "reports_dailyflow",
+    "reports_flowrollup",
 ]
 
 
@@ -251,6 +254,20 @@ class RawSide:
             "ON CONFLICT (agency_id, day) DO UPDATE "
             "SET last = dossiers_dossiercodecounter.last + 1 RETURNING last"
         )
+        # The reports' fact row (ADR 0027): the same upsert statement the hook sends, with
+        # the rows the service wrote for the template dossier (received, in progress, and the
+        # overdue +1 on its appointment's day), computed by the same rule.
+        from motcua.calendar.api import working_calendar_get
+        from motcua.dossiers.models import Dossier
+        from motcua.reports.models import FLOW_COLUMNS
+        from motcua.reports.services import _upsert_sql, dossier_flows
+
+        dossier = Dossier.objects.get(pk=template_id)
+        flows = dossier_flows(dossier, dossier.events.order_by("at", "id"), working_calendar_get())
+        self.fact_params: list[Any] = []
+        for key, cols in sorted(flows.items()):
+            self.fact_params += [*key, *(cols.get(c, 0) for c in FLOW_COLUMNS)]
+        self.sql_facts = _upsert_sql("postgresql", len(flows))
 
     def intakes(self, n: int) -> float:
         conn = self.conn
@@ -272,6 +289,7 @@ class RawSide:
                 if event[self.i_event_step] is not None:
                     event[self.i_event_step] = step_ids[0][0]
                 conn.execute(self.sql_event, event)
+                conn.execute(self.sql_facts, self.fact_params).fetchall()
         return time.perf_counter() - t0
 
     def single_row_tx(self, n: int) -> float:
@@ -336,7 +354,7 @@ def profile_service(world: dict[str, Any], n: int = 200) -> None:
         "times statements takes them through Django's cursor wrapper, a little slower):"
     )
     print(
-        f"   {count:.1f} SQL statements (raw: 4 + BEGIN/COMMIT); time inside "
+        f"   {count:.1f} SQL statements (raw: 5 + BEGIN/COMMIT); time inside "
         f"cursor.execute (round trips + server; BEGIN goes with the first statement, COMMIT "
         f"is not counted): {db:.2f} ms ({db / per:.0%}); "
         f"Python and COMMIT: {per - db:.2f} ms ({(per - db) / per:.0%})"
@@ -420,7 +438,7 @@ def run() -> dict[str, float]:
         print(f"== dossier intake on PostgreSQL ({n:,} each side, {ROUNDS} alternating rounds)")
         print(
             f"service dossier_intake(accept)   {s_rate:>8,.0f} /s  ({t_service / n * 1000:.2f} ms)"
-            f"  {count:.1f} statements per intake (raw: 6), prepare_threshold={prepare}"
+            f"  {count:.1f} statements per intake (raw: 7), prepare_threshold={prepare}"
         )
         print(f"raw psycopg, same rows           {r_rate:>8,.0f} /s  ({t_raw / n * 1000:.2f} ms)")
         print(

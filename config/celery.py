@@ -23,4 +23,8 @@ app.conf.beat_schedule = {
     "notifications.resend_stale": {"task": "notifications.resend_stale", "schedule": 10 * 60.0},
     # Results whose signature failed (key store or time-stamping authority down), again.
     "dossiers.sign_pending": {"task": "dossiers.sign_pending", "schedule": 10 * 60.0},
+    # Report exports (jobs and files) past MOTCUA_REPORT_EXPORT_KEEP_DAYS.
+    "reports.exports_clean": {"task": "reports.exports_clean", "schedule": 60 * 60.0},
+    # The month and year rollups' pending rows merged (ADR 0028; reads are exact either way).
+    "reports.rollups_compact": {"task": "reports.rollups_compact", "schedule": 15 * 60.0},
 }

@@ -80,6 +80,7 @@ def _pages(d: Any) -> dict[str, str]:
         "track": "/tra-cuu-ho-so/",
         "track_result": f"/tra-cuu-ho-so/{d.code}/?pin={d.lookup_pin}",
         "kiosk": "/kiosk/",
+        "statistics": "/thong-ke/?ky=nam",
         "verify": "/xac-thuc/",
         "login": "/dang-nhap/",
         "signup": "/dang-ky/",

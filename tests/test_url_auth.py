@@ -58,6 +58,18 @@ def test_every_api_operation_declares_its_auth():
     assert missing == []
 
 
+#: Pages anyone may open without signing in (marked `core.access.public`), opened anonymously.
+PUBLIC_PAGES = ["/thong-ke/"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_open_to_anonymous_visitors(client, db, url):
+    from django.urls import resolve
+
+    assert getattr(resolve(url).func, "motcua_access", None) == "public"
+    assert client.get(url).status_code == 200
+
+
 @pytest.mark.parametrize("url", ["/api/v1/auth/me"])
 def test_protected_api_refuses_anonymous(client, db, url):
     assert client.get(url).status_code == 401

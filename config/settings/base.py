@@ -149,7 +149,23 @@ STORAGES = {
         "OPTIONS": env.json("DJANGO_STORAGE_OPTIONS", {}),
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Report exports (reports/export_jobs.py): private, outside MEDIA_ROOT, never served by URL
+    # (downloaded through the desk's checked view); an S3-compatible store in production by
+    # DJANGO_EXPORTS_STORAGE_BACKEND / DJANGO_EXPORTS_STORAGE_OPTIONS (a private bucket).
+    "exports": {
+        "BACKEND": env.str(
+            "DJANGO_EXPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json(
+            "DJANGO_EXPORTS_STORAGE_OPTIONS",
+            {"location": str(VAR_DIR / "exports"), "base_url": None},
+        ),
+    },
 }
+# Report exports (docs/adr/0031): a PDF of more rows than this (an Excel file of 20 times as
+# many) is made by a background job; files and jobs are deleted after KEEP_DAYS days.
+MOTCUA_REPORT_EXPORT_INLINE_ROWS = env.int("MOTCUA_REPORT_EXPORT_INLINE_ROWS", 60)
+MOTCUA_REPORT_EXPORT_KEEP_DAYS = env.int("MOTCUA_REPORT_EXPORT_KEEP_DAYS", 7)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

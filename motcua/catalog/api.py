@@ -18,8 +18,10 @@ from motcua.catalog.selectors import (
     procedure_get_current,
     procedure_search,
     procedure_versions,
+    version_charges_fee,
     version_get,
     version_to_raw,
+    versions_charging_fee,
 )
 from motcua.catalog.services import (
     ImportReport,
@@ -59,6 +61,8 @@ __all__ = [
     "procedure_publish",
     "procedure_search",
     "procedure_versions",
+    "version_charges_fee",
     "version_get",
     "version_to_raw",
+    "versions_charging_fee",
 ]

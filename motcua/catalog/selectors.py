@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -164,6 +165,29 @@ def version_get(*, pk: int) -> ProcedureVersion | None:
         .prefetch_related("documents", "fees", "agencies", "steps")
         .filter(pk=pk)
         .first()
+    )
+
+
+def version_charges_fee(version: ProcedureVersion) -> bool:
+    """Whether the version charges a fee that can be paid (its fees are published and one has
+    an amount in VND above zero: what payments.fee_options offers to pay). No query when its
+    fees are loaded (`procedure_get_current`, `version_get`), one otherwise."""
+    if not version.fees_known:
+        return False
+    if "fees" in getattr(version, "_prefetched_objects_cache", {}):
+        return any(fee.amount_vnd for fee in version.fees.all())
+    return version.fees.filter(amount_vnd__gt=0).exists()
+
+
+def versions_charging_fee(*, version_ids: Iterable[int]) -> set[int]:
+    """The ids among `version_ids` of the versions that charge a fee (`version_charges_fee`):
+    one query."""
+    return set(
+        ProcedureVersion.objects.filter(
+            pk__in=list(version_ids), fees_known=True, fees__amount_vnd__gt=0
+        )
+        .values_list("pk", flat=True)
+        .distinct()
     )
 
 

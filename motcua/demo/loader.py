@@ -159,6 +159,7 @@ def demo_load(*, force: bool = False) -> list[str]:
     with jobs.suppressed():
         done += demo_dossiers.demo_dossiers_load()
         done += _demo_payments()
+        done += _demo_ratings()
     done += _demo_signatures()
     _demo_mark(DEMO_LOADED)
     return done
@@ -216,6 +217,57 @@ def _demo_payments(share: float = 0.6, seed: int = 11) -> list[str]:
     return [
         f"payments: {paid} fees paid online through the sandbox gateway ({failed} failed first)"
     ]
+
+
+def _demo_ratings(share: float = 0.45, seed: int = 13) -> list[str]:
+    """Satisfaction ratings for about `share` of the answered dossiers, given by their
+    applicants hours or days after the answer (never after now), through the portal's own
+    service: mostly satisfied, some mixed, a few dissatisfied, so the satisfaction page, the
+    public statistics and the 766 index have figures to show. Rated dossiers are skipped when
+    loaded again (--force)."""
+    import random
+
+    from motcua.core.errors import Conflict
+    from motcua.dossiers.api import demo_dossiers_finished
+    from motcua.feedback.api import FACTORS, rating_submit
+
+    comments = [
+        "",
+        "",
+        "",
+        "Cán bộ hướng dẫn tận tình, dễ hiểu.",
+        "Thủ tục nhanh hơn tôi nghĩ.",
+        "Phải đi lại hai lần mới đủ giấy tờ.",
+        "Nên có thêm chỗ ngồi chờ.",
+    ]
+    rated = 0
+    now = clock.now()
+    for code, finished_at in demo_dossiers_finished():
+        rng = random.Random(f"{seed}:{code}")  # noqa: S311 - demo data, not security
+        if rng.random() > share:
+            continue
+        mood = rng.random()
+        if mood < 0.72:  # satisfied with everything
+            low, high = 4, 5
+        elif mood < 0.92:  # mixed
+            low, high = 3, 5
+        else:  # unhappy
+            low, high = 1, 3
+        scores = {factor.key: rng.randint(low, high) for factor in FACTORS}
+        when = min(finished_at + datetime.timedelta(hours=rng.randint(2, 96)), now)
+        with clock.at(when):
+            try:
+                rating_submit(
+                    dossier_code=code,
+                    user=None,
+                    proven_codes=[code],
+                    scores=scores,
+                    comment=rng.choice(comments),
+                )
+            except Conflict:
+                continue  # rated by an earlier load
+        rated += 1
+    return [f"ratings: {rated} dossiers rated by their applicants"]
 
 
 def _demo_signatures(limit: int = 12) -> list[str]:

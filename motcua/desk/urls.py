@@ -3,7 +3,10 @@
 from django.urls import path
 
 from motcua.desk.views import (
+    dashboard,
     dossier,
+    exports,
+    index766,
     intake,
     monitor,
     overview,
@@ -12,6 +15,7 @@ from motcua.desk.views import (
     reports,
     satisfaction,
     search,
+    times,
     worklist,
 )
 
@@ -28,6 +32,13 @@ urlpatterns = [
     path("hai-long/", satisfaction.satisfaction, name="satisfaction"),
     path("bao-cao/", reports.report, name="report"),
     path("bao-cao/ho-so/", reports.report_dossiers, name="report_dossiers"),
+    path("bao-cao/chi-so-766/", index766.index, name="index766"),
+    path("bao-cao/chi-so-766/nhap/", index766.entry, name="index766_entry"),
+    path("bao-cao/xuat/", exports.report_export, name="report_export"),
+    path("bao-cao/tai-ve/", exports.exports, name="exports"),
+    path("bao-cao/tai-ve/<int:job_id>/", exports.export_download, name="export_download"),
+    path("bao-cao/thoi-gian/", times.processing_times, name="report_times"),
+    path("bao-cao/tong-quan/", dashboard.dashboard, name="report_dashboard"),
     path("thong-bao/da-doc/", monitor.notices_mark_read, name="notices_mark_read"),
     path("ho-so/<str:code>/", dossier.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", dossier.dossier_action, name="action"),

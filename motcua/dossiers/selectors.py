@@ -7,12 +7,20 @@ import hmac
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from motcua.accounts.api import user_roles
 from motcua.core import clock
@@ -410,6 +418,22 @@ def demo_dossiers_open() -> QuerySet[Dossier]:
     )
 
 
+def demo_dossiers_finished() -> list[tuple[str, dt.datetime]]:
+    """(code, finished at) of the dossiers with an answer (result ready, returned, refused
+    after review), by id (the demo loader rates some of them as their applicants would)."""
+    return [
+        (code, finished)
+        for code, finished in Dossier.objects.filter(
+            status__in=["result_ready", "returned", "refused"],
+            code__isnull=False,
+            finished_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("code", "finished_at")
+        if code is not None and finished is not None
+    ]
+
+
 def demo_dossier_for_result(*, dossier_id: int) -> Dossier:
     """The dossier with its deciding agency (and its parent) and procedure version, to write
     the demo's result document."""
@@ -558,10 +582,47 @@ def applicant_documents(*, dossier: Dossier) -> QuerySet[DossierDocument]:
     ).order_by("created_at", "id")
 
 
+def _attachments(dossier_id: Any) -> QuerySet[DossierDocument]:
+    return DossierDocument.objects.filter(dossier_id=dossier_id, kind="attachment")
+
+
+def attachments_exist_sql() -> str:
+    """A SQL expression worth 1 when the dossier whose id is its one parameter (%s) has a file
+    stored as an attachment (given at the desk's intake or with the online submission), else
+    0: for another app's single statement that must not pay a round trip of its own (the
+    report's upsert at intake, reports/services.py). The same rule as `dossier_histories`'
+    `has_attachments`."""
+    table = DossierDocument._meta.db_table
+    return (
+        f"(CASE WHEN EXISTS (SELECT 1 FROM {table} "  # noqa: S608 - fixed names
+        "WHERE dossier_id = %s AND kind = 'attachment') THEN 1 ELSE 0 END)"
+    )
+
+
+def signed_results() -> Iterator[tuple[int, dt.datetime | None, dt.datetime, int, str, str]]:
+    """Every result stored signed, in id order, streamed: (dossier id, the dossier's result
+    time `finished_at`, when the signed file was stored, the dossier's deciding agency id,
+    procedure code, channel). One query (for the reports' rebuild of `e_results`)."""
+    return (
+        DossierDocument.objects.filter(kind="result", signed=True)
+        .order_by("id")
+        .values_list(
+            "dossier_id",
+            "dossier__finished_at",
+            "created_at",
+            "dossier__deciding_agency_id",
+            "dossier__procedure_code",
+            "dossier__channel",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
 def dossier_histories(*, after_id: int, limit: int) -> list[Dossier]:
     """For rebuilding figures from the history (reports): up to `limit` dossiers that were
     received (`received_at` set), with id greater than `after_id`, in id order, each with its
-    events prefetched in order (`dossier.events.all()`): two queries."""
+    events prefetched in order (`dossier.events.all()`) and `has_attachments` (files stored
+    at intake or with the online submission): two queries."""
     return list(
         Dossier.objects.filter(pk__gt=after_id, received_at__isnull=False)
         .only(
@@ -578,7 +639,11 @@ def dossier_histories(*, after_id: int, limit: int) -> list[Dossier]:
             "outcome",
             "result_approved",
             "status",
+            "procedure_version_id",
         )
+        # Whether files were stored with it (at the desk's intake or the online submission:
+        # the only times attachments are stored), for the report's `digitised` count.
+        .annotate(has_attachments=Exists(_attachments(OuterRef("pk"))))
         .prefetch_related(
             Prefetch(
                 "events",

@@ -1,15 +1,24 @@
 """Public Python API of the feedback app. Other apps import only this module."""
 
-from motcua.feedback.criteria import FACTORS, Factor, min_count_shown, rating_scale, satisfied_min
+from motcua.feedback.criteria import (
+    FACTORS,
+    Factor,
+    min_count_shown,
+    rating_satisfied,
+    rating_scale,
+    satisfied_min,
+)
 from motcua.feedback.selectors import (
     FactorSummary,
     RatingState,
     SatisfactionSummary,
+    rating_counts,
     rating_open_for_code,
+    rating_scores,
     rating_state,
     satisfaction_summary,
 )
-from motcua.feedback.services import rating_submit
+from motcua.feedback.services import rating_hook_add, rating_hook_remove, rating_submit
 
 __all__ = [
     "FACTORS",
@@ -18,7 +27,12 @@ __all__ = [
     "RatingState",
     "SatisfactionSummary",
     "min_count_shown",
+    "rating_counts",
+    "rating_hook_add",
+    "rating_hook_remove",
     "rating_open_for_code",
+    "rating_satisfied",
+    "rating_scores",
     "rating_scale",
     "rating_state",
     "rating_submit",

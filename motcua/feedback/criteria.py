@@ -7,6 +7,7 @@ satisfied) and "satisfied = 4 or 5" are UNCONFIRMED for the online form: both ar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,3 +60,13 @@ def min_count_shown() -> int:
     """Below this many ratings, an agency's month is not shown (MOTCUA_RATING_MIN_COUNT):
     with two or three ratings an officer could guess who said what."""
     return int(getattr(settings, "MOTCUA_RATING_MIN_COUNT", 5))
+
+
+def rating_satisfied(scores: Mapping[str, int | None]) -> bool:
+    """Whether one rating counts as satisfied (the rate of satisfied applicants, the 766
+    index's satisfaction): every factor answered is at least `satisfied_min()` (no factor
+    answered below it; the optional factor 5 left unanswered does not count against it).
+    UNCONFIRMED: the national portal asks one overall question; this reads "satisfied
+    overall" as "satisfied on every factor answered". `scores`: factor key → answer."""
+    threshold = satisfied_min()
+    return all(value >= threshold for value in scores.values() if value is not None)

@@ -105,6 +105,38 @@ def _ratings(
     return qs
 
 
+def rating_scores(rating: Rating) -> dict[str, int | None]:
+    """A rating's answers by factor key."""
+    return {f.key: getattr(rating, f"score_{f.key}") for f in FACTORS}
+
+
+def _satisfied_q() -> Q:
+    """`criteria.rating_satisfied` as a filter: every factor answered at or above the
+    threshold."""
+    threshold = satisfied_min()
+    q = Q()
+    for f in FACTORS:
+        at_least = Q(**{f"score_{f.key}__gte": threshold})
+        q &= at_least if f.required else (at_least | Q(**{f"score_{f.key}__isnull": True}))
+    return q
+
+
+def rating_counts() -> list[tuple[dt.date, int, str, str, int, int]]:
+    """The ratings counted by month, deciding agency, procedure code and channel (what an
+    anonymous Rating keeps): (month's first day, agency id, procedure code, channel, ratings,
+    satisfied ones by `criteria.rating_satisfied`). One query (for the reports' rebuild)."""
+    rows = (
+        Rating.objects.order_by()
+        .values("period", "agency_id", "procedure_code", "channel")
+        .annotate(n=Count("id"), satisfied=Count("id", filter=_satisfied_q()))
+        .order_by("period", "agency_id", "procedure_code", "channel")
+    )
+    return [
+        (r["period"], r["agency_id"], r["procedure_code"], r["channel"], r["n"], r["satisfied"])
+        for r in rows
+    ]
+
+
 def _summaries(qs: QuerySet[Rating], group: str | None) -> dict[Any, dict[str, Any]]:
     """One dict of figures per group value (or one for everything when group is None)."""
     threshold = satisfied_min()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -21,6 +21,24 @@ if TYPE_CHECKING:
     from motcua.accounts.models import User
 
 COMMENT_MAX = 2000
+
+#: Called with each new Rating inside the rating's transaction (the reports' `rated` counts,
+#: which keep only what the Rating keeps: its month, agencies, procedure and channel). Write
+#: in the same transaction; an exception undoes the rating.
+RatingHook = Callable[[Rating], None]
+_RATING_HOOKS: list[RatingHook] = []
+
+
+def rating_hook_add(hook: RatingHook) -> RatingHook:
+    """Call `hook(rating)` after every new rating (adding it twice adds it once)."""
+    if hook not in _RATING_HOOKS:
+        _RATING_HOOKS.append(hook)
+    return hook
+
+
+def rating_hook_remove(hook: RatingHook) -> None:
+    if hook in _RATING_HOOKS:
+        _RATING_HOOKS.remove(hook)
 
 
 def _clean_scores(scores: Mapping[str, int | str | None]) -> dict[str, int | None]:
@@ -92,7 +110,7 @@ def rating_submit(
         raise Conflict(
             _("This dossier has already been rated. Thank you."), code="already_rated"
         ) from exc
-    Rating.objects.create(
+    rating = Rating.objects.create(
         agency_id=dossier.deciding_agency_id,
         receiving_agency_id=dossier.receiving_agency_id,
         procedure_code=dossier.procedure_code,
@@ -105,4 +123,6 @@ def rating_submit(
         score_complaints=clean["complaints"],
         comment=comment,
     )
+    for hook in tuple(_RATING_HOOKS):
+        hook(rating)
     return receipt

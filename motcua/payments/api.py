@@ -22,8 +22,10 @@ from motcua.payments.selectors import (
     fee_options,
     fee_price,
     fee_price_from_form,
+    paid_payments,
     payment_get_by_ref,
     payment_key,
+    payment_online,
     payment_reconciliation,
     payment_status_for_dossier,
 )
@@ -32,6 +34,8 @@ from motcua.payments.services import (
     payment_callback_handle,
     payment_confirm_from_gateway,
     payment_expire_stale,
+    payment_paid_hook_add,
+    payment_paid_hook_remove,
     payment_start,
 )
 from motcua.payments.words import vnd_in_words
@@ -95,6 +99,10 @@ __all__ = [
     "payment_sandbox_settle",
     "payment_confirm_from_gateway",
     "payment_expire_stale",
+    "paid_payments",
+    "payment_online",
+    "payment_paid_hook_add",
+    "payment_paid_hook_remove",
     "payment_get_by_ref",
     "payment_ipn",
     "payment_reconciliation",

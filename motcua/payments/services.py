@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,27 @@ if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
 
 logger = logging.getLogger(__name__)
+
+#: Called with a payment right after it became paid (its dossier loaded), inside the
+#: confirming transaction: exactly once per paid payment, so once per dossier (the partial
+#: unique index). For rows that must change with it (the reports' `paid` counts): write in
+#: the same transaction; an exception undoes the confirmation (the gateway is answered "99"
+#: and sends the IPN again).
+PaidHook = Callable[[Payment], None]
+_PAID_HOOKS: list[PaidHook] = []
+
+
+def payment_paid_hook_add(hook: PaidHook) -> PaidHook:
+    """Call `hook(payment)` each time a payment becomes paid (adding it twice adds it once)."""
+    if hook not in _PAID_HOOKS:
+        _PAID_HOOKS.append(hook)
+    return hook
+
+
+def payment_paid_hook_remove(hook: PaidHook) -> None:
+    if hook in _PAID_HOOKS:
+        _PAID_HOOKS.remove(hook)
+
 
 #: An initiated payment is reused only if it stays payable at least this long.
 REUSE_MARGIN = dt.timedelta(minutes=2)
@@ -323,6 +344,8 @@ def payment_confirm_from_gateway(
                     "late": before != PaymentStatus.INITIATED,
                 },
             )
+            for hook in tuple(_PAID_HOOKS):
+                hook(payment)
             return done(CallbackOutcome.CONFIRMED, "00", payment, paid=True)
     audit_record(
         actor=None,

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from motcua.portal import public_dossiers, views
+from motcua.portal import public_dossiers, views, views_stats
 
 app_name = "portal"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("tra-cuu-ho-so/", public_dossiers.track, name="track"),
     path("tra-cuu-ho-so/<str:code>/", public_dossiers.track, name="track_code"),
     path("kiosk/", public_dossiers.kiosk, name="kiosk"),
+    path("thong-ke/", views_stats.statistics, name="statistics"),
     path("xac-thuc/", public_dossiers.verify, name="verify"),
     path("xac-thuc/<str:code>/", public_dossiers.verify_registered, name="verify_code"),
     path("verify/<str:code>/", public_dossiers.verify_registered, name="verify_code_en"),

@@ -1,4 +1,4 @@
-"""The official report as an Excel file: Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP;
+"""The official report as an Excel file or a PDF: Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP;
 ../../../shared/domain.md §3), in Vietnamese like the official forms it reproduces (the
 headings are the form's legal text, not interface strings, so they are not translated).
 
@@ -6,20 +6,27 @@ Sheet 1 is the form: the header block (form number, reporting unit, title, perio
 count), the 13 official columns with their numbering row (1)…(13), one row per group of the
 report, the totals row and the signature lines. Sheet 2 holds the extra columns of the report
 (withdrawn, cancelled, refused after review, waiting for a supplement, processing times and
-rates), which the official form has no place for (ADR 0027)."""
+rates), which the official form has no place for (ADR 0027).
+
+The PDF (`resolution_pdf`) holds the same: the form on landscape A4 pages in the house style of
+the official forms (documents' fonts and renderer, `documents.api.render_html_pdf`), its
+headings repeated on every page, then the extra columns on a page of their own."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from motcua.documents.api import font_uris, place_date, render_html_pdf
 from motcua.reports.data import GroupBy, ResolutionReport, ResolutionRow
 
 FORM_NUMBER = "Biểu số 06/VPCP/KSTT"
@@ -244,14 +251,16 @@ def _extras(wb: Workbook, report: ResolutionReport) -> None:
         (i, _row_label(row, report.group_by), row) for i, row in enumerate(report.rows, 1)
     ]
     rows.append(("", "Tổng cộng", report.total))
-    for first, label, row in rows:
+    # Row numbers counted here: `ws.max_row` scans every cell (quadratic in a loop).
+    for r, (first, label, row) in enumerate(rows, 2):
         ws.append([first, label, *[getattr(row, name) for _h, name, _fmt in EXTRA_COLUMNS]])
         for offset, (_h, _name, fmt) in enumerate(EXTRA_COLUMNS):
-            ws.cell(row=ws.max_row, column=3 + offset).number_format = fmt
+            ws.cell(row=r, column=3 + offset).number_format = fmt
+    last = len(rows) + 1
     for cells in ws.iter_rows():
         for cell in cells:
             cell.border = _BOX
-            cell.font = _BOLD if cell.row in (1, ws.max_row) else _NORMAL
+            cell.font = _BOLD if cell.row in (1, last) else _NORMAL
             cell.alignment = _LEFT if cell.column == 2 else _CENTER
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 44
@@ -314,3 +323,119 @@ def resolution_xlsx(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+PDF_TEMPLATE = "reports/resolution_pdf.html"
+
+
+_VI_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def _vi_number(value: float | int | None, decimals: int = 0) -> str:
+    """A figure as Vietnamese prints it: 1.234 and 2,35 (dot for thousands, comma for the
+    decimals); nothing for a missing value."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_VI_SEPARATORS)
+
+
+def _extra_cell(row: ResolutionRow, name: str, fmt: str) -> str:
+    value = getattr(row, name)
+    if value is None:
+        return ""
+    if fmt.endswith("%"):
+        return _vi_number(100 * value, 2) + "%"
+    decimals = len(fmt.partition(".")[2])
+    return _vi_number(value, decimals)
+
+
+def _pdf_row(row: ResolutionRow, *, index: int | str, label: str) -> dict[str, Any]:
+    return {
+        "index": index,
+        "label": label,
+        "figures": [_vi_number(int(getattr(row, name))) for name in FORM_FIGURES],
+        "extras": [_extra_cell(row, name, fmt) for _h, name, fmt in EXTRA_COLUMNS],
+    }
+
+
+def resolution_pdf_html(
+    *,
+    report: ResolutionReport,
+    unit_name: str,
+    period_label: str,
+    recipient_name: str = "",
+    place: str = "",
+    signed_on: dt.date | None = None,
+    preparer: str = "",
+    head: str = "",
+    extras: bool = True,
+) -> str:
+    """The HTML `resolution_pdf` renders (the same arguments); a complete document that
+    loads nothing but the bundled fonts."""
+    signed = signed_on or timezone.localdate()
+    rows = [
+        _pdf_row(row, index=i, label=_row_label(row, report.group_by))
+        for i, row in enumerate(report.rows, 1)
+    ]
+    context = {
+        "form_number": FORM_NUMBER,
+        "form_basis": FORM_BASIS,
+        "title": TITLE,
+        "count_unit": COUNT_UNIT,
+        "unit_name": unit_name,
+        "recipient_name": recipient_name,
+        "period_label": period_label,
+        "date_from": report.date_from,
+        "date_to": report.date_to,
+        "headings": COLUMN_HEADINGS,
+        "column_numbers": range(1, 14),
+        "figure_numbers": range(3, 14),
+        "rows": rows,
+        "total": _pdf_row(report.total, index="", label="Tổng cộng"),
+        "place_date": place_date(place, signed),
+        "preparer": preparer,
+        "head": head,
+        "extras": extras,
+        "extra_headings": [h for h, _name, _fmt in EXTRA_COLUMNS],
+        "group_heading": GROUP_HEADINGS[report.group_by],
+        "fonts": font_uris(),
+        "dots": "…",
+        "meta_title": f"{FORM_NUMBER} - {period_label}",
+        "meta_created": dt.datetime.combine(signed, dt.time.min).isoformat() + "+07:00",
+    }
+    return unicodedata.normalize("NFC", render_to_string(PDF_TEMPLATE, context))
+
+
+def resolution_pdf(
+    *,
+    report: ResolutionReport,
+    unit_name: str,
+    period_label: str,
+    recipient_name: str = "",
+    place: str = "",
+    signed_on: dt.date | None = None,
+    preparer: str = "",
+    head: str = "",
+    extras: bool = True,
+) -> bytes:
+    """The report as Biểu số 06/VPCP/KSTT in a PDF (bytes), the arguments as for
+    `resolution_xlsx`: landscape A4, the header block, the official headings with their
+    numbering (1)–(13) repeated at the top of every page, one row per row of the report,
+    "Tổng cộng", the place and date, the signature lines; page numbers; with `extras`, the
+    extra columns on a page of their own. Same arguments (with `signed_on`) → same bytes.
+    Rendering takes about a second per few hundred rows (see the reports README)."""
+    html = resolution_pdf_html(
+        report=report,
+        unit_name=unit_name,
+        period_label=period_label,
+        recipient_name=recipient_name,
+        place=place,
+        signed_on=signed_on,
+        preparer=preparer,
+        head=head,
+        extras=extras,
+    )
+    return render_html_pdf(html=html)

@@ -191,3 +191,88 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"
+
+
+class FlowRollup(models.Model):
+    """The sums of `DailyFlow` rows over a calendar month or year (ADR 0028), kept equal to
+    them by database triggers on `DailyFlow` (migration 0003): every insert, update or
+    delete of a daily row appends its change as pending rows of its month and year in the
+    same statement, whoever writes it (the hook, the rebuild, a past day gaining an online
+    submission accepted later, overdue rows written ahead); a key may have several rows,
+    every read sums them, and `rollups.rollups_compact` (a periodic job) merges them. The
+    report sums whole years and months from here and only the loose days from `DailyFlow`.
+    Same key and columns as `DailyFlow`, `period_start` the first day of the month or year;
+    the histogram rows (duration ≠ 0) are summed over the channels (channel ""), and once
+    more over the procedures (procedure_code "" too: the agency's histogram, for the reads
+    that do not filter or group by procedure)."""
+
+    class Span(models.TextChoices):
+        MONTH = "month", _("month")
+        YEAR = "year", _("year")
+
+    span = models.CharField(max_length=5, choices=Span.choices, verbose_name=_("span"))
+    # Appended by a trigger, not yet merged with the key's other rows (rollups_compact).
+    pending = models.BooleanField(default=False, verbose_name=_("pending"))
+    period_start = models.DateField(verbose_name=_("first day"))
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,  # written by the trigger; the daily row holds the real link
+        verbose_name=_("deciding agency"),
+    )
+    procedure_code = models.CharField(max_length=40, verbose_name=_("procedure code"))
+    channel = models.CharField(max_length=10, verbose_name=_("channel"))
+    duration = models.SmallIntegerField(default=0, verbose_name=_("processing-time bucket"))
+    received = models.BigIntegerField(default=0, verbose_name=_("received for resolution"))
+    open_delta = models.BigIntegerField(default=0, verbose_name=_("change in progress"))
+    overdue_delta = models.BigIntegerField(default=0, verbose_name=_("change overdue"))
+    paused_delta = models.BigIntegerField(
+        default=0, verbose_name=_("change waiting for supplements")
+    )
+    resolved_early = models.BigIntegerField(default=0, verbose_name=_("resolved early"))
+    resolved_on_time = models.BigIntegerField(default=0, verbose_name=_("resolved on time"))
+    resolved_late = models.BigIntegerField(default=0, verbose_name=_("resolved late"))
+    refused = models.BigIntegerField(default=0, verbose_name=_("refused after review"))
+    withdrawn = models.BigIntegerField(default=0, verbose_name=_("withdrawn"))
+    cancelled = models.BigIntegerField(default=0, verbose_name=_("cancelled"))
+    supplement_requests = models.BigIntegerField(default=0, verbose_name=_("supplement requests"))
+    timed = models.BigIntegerField(default=0, verbose_name=_("dossiers timed"))
+    elapsed_seconds = models.BigIntegerField(default=0, verbose_name=_("working seconds elapsed"))
+    paused_seconds = models.BigIntegerField(default=0, verbose_name=_("working seconds paused"))
+    regulated_seconds = models.BigIntegerField(
+        default=0, verbose_name=_("regulated working seconds")
+    )
+    fee_due = models.BigIntegerField(default=0, verbose_name=_("received with a fee"))
+    paid = models.BigIntegerField(default=0, verbose_name=_("fees paid"))
+    paid_online = models.BigIntegerField(default=0, verbose_name=_("fees paid online"))
+    e_results = models.BigIntegerField(default=0, verbose_name=_("electronic results"))
+    digitised = models.BigIntegerField(default=0, verbose_name=_("digitised dossiers"))
+    rated = models.BigIntegerField(default=0, verbose_name=_("ratings"))
+    rated_satisfied = models.BigIntegerField(default=0, verbose_name=_("satisfied ratings"))
+
+    class Meta:
+        verbose_name = _("monthly and yearly report figures")
+        verbose_name_plural = _("monthly and yearly report figures")
+        indexes = [
+            models.Index(fields=["agency", "span", "period_start"], name="flow_rollup_agency"),
+            # The rows the triggers appended since the last compaction.
+            models.Index(
+                fields=["span"], condition=models.Q(pending=True), name="flow_rollup_pending"
+            ),
+            # The counts rows apart from the histogram's, for the province-wide sums.
+            models.Index(
+                fields=["span", "period_start"],
+                condition=models.Q(duration=0),
+                name="flow_rollup_counts",
+            ),
+            # The agencies' histograms (procedure_code ""), for the medians of wide reads.
+            models.Index(
+                fields=["span", "period_start"],
+                condition=models.Q(procedure_code=""),
+                name="flow_rollup_agency_hist",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.span} {self.period_start} {self.agency_id} {self.procedure_code}"

@@ -94,3 +94,15 @@ def test_demo_load_makes_dossiers_in_every_state(orm):
         again = loader._demo_payments()
     assert again == ["payments: 0 fees paid online through the sandbox gateway (0 failed first)"]
     assert orm.Payment.objects.filter(status="paid").count() == paid.count()
+
+    # Ratings by the applicants of answered dossiers, through the portal's service: some of
+    # every kind, each counted in the reports' fact table; a second load rates nothing again.
+    ratings = orm.Rating.objects.all()
+    assert ratings.count() >= 20
+    assert ratings.filter(score_access__gte=4).exists()
+    assert ratings.filter(score_access__lte=2).exists()
+    assert any(line.startswith(f"ratings: {ratings.count()} dossiers rated") for line in lines)
+    rated_in_facts = sum(orm.DailyFlow.objects.values_list("rated", flat=True))
+    assert rated_in_facts == ratings.count()
+    with loader.jobs.suppressed():
+        assert loader._demo_ratings() == ["ratings: 0 dossiers rated by their applicants"]

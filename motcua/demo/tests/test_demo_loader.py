@@ -32,6 +32,7 @@ def light_demo(monkeypatch: Any) -> list[str]:
 
     monkeypatch.setattr("motcua.demo.dossiers.demo_dossiers_load", dossiers)
     monkeypatch.setattr(loader, "_demo_payments", list)
+    monkeypatch.setattr(loader, "_demo_ratings", list)
     monkeypatch.setattr(loader, "_demo_signatures", list)
     return ran
 

@@ -20,6 +20,7 @@ from motcua.reports.api import (
     REPORT_BUCKETS,
     REPORT_ROLES,
     ResolutionRow,
+    export_is_large,
     resolution_dossiers,
     resolution_report,
 )
@@ -192,6 +193,10 @@ def report(request: HttpRequest) -> HttpResponse:
             "group_heading": GROUP_HEADINGS[query.group_by],
             "rows": [{"row": r, "cells": _cells(r, query, r.key)} for r in result.rows],
             "total": {"row": result.total, "cells": _cells(result.total, query, None)},
+            # Which export buttons start a background job (reports/export_jobs.py).
+            "export_background": {
+                fmt: export_is_large(fmt=fmt, rows=len(result.rows)) for fmt in ("xlsx", "pdf")
+            },
         }
     )
     return render_desk(request, "desk/reports.html", context)

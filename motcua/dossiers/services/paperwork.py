@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -40,6 +41,27 @@ if TYPE_CHECKING:
     from motcua.accounts.models import Agency, User
 
 logger = logging.getLogger(__name__)
+
+#: Called with the dossier and its signed result right after the signed file is stored, inside
+#: that transaction (the reports' `e_results` count): write in the same transaction, never
+#: change the dossier; an exception undoes the store (the signing job tries again).
+ResultSignedHook = Callable[[Dossier, DossierDocument], None]
+_SIGNED_HOOKS: list[ResultSignedHook] = []
+
+
+def result_signed_hook_add(hook: ResultSignedHook) -> ResultSignedHook:
+    """Call `hook(dossier, document)` each time a signed result is stored (once per dossier
+    in the flow: a run that finds the latest result signed stores nothing). Adding the same
+    hook twice adds it once."""
+    if hook not in _SIGNED_HOOKS:
+        _SIGNED_HOOKS.append(hook)
+    return hook
+
+
+def result_signed_hook_remove(hook: ResultSignedHook) -> None:
+    if hook in _SIGNED_HOOKS:
+        _SIGNED_HOOKS.remove(hook)
+
 
 UNIT_TEXT = {
     "working_days": "ngày làm việc",
@@ -486,6 +508,8 @@ def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDoc
         doc = _store(
             dossier, "result", f"ket-qua-{dossier.code}.pdf", pdf, signed=True, supersedes=result
         )
+        for hook in tuple(_SIGNED_HOOKS):
+            hook(dossier, doc)
         Notice.objects.filter(dossier=dossier, kind="sign_failed", read_at__isnull=True).update(
             read_at=clock.now()
         )

@@ -232,7 +232,7 @@ def test_one_procedure(history):
         ({**WEEK, "agency": "H99.99"}, {"agency"}),
         ({**WEEK, "procedure": "9.999999"}, {"procedure"}),
         ({**WEEK, "group_by": "month"}, {"group_by"}),
-        ({**WEEK, "format": "pdf"}, {"format"}),
+        ({**WEEK, "format": "docx"}, {"format"}),
         ({"to": "2026-03-06", "agency": "X", "group_by": "x", "format": "csv"}, None),
     ],
 )

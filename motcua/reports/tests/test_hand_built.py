@@ -208,10 +208,12 @@ def test_hand_computed_figures(history, rebuilt):
         with CaptureQueriesContext(connection) as ctx:
             facts_rebuild(chunk=3)
         assert flow_rows() == before
-        # 10 received dossiers, 3 a chunk: 4 chunks of two queries and an empty one; the
-        # calendar, the delete, the insert, the count (and savepoints): nothing per dossier.
+        # 10 received dossiers, 3 a chunk: 4 chunks of two queries and an empty one, then one
+        # streamed read each of the paid payments and of the signed results (ADR 0029); the
+        # calendar, the fees, the ratings, the table, the correction, the count (and
+        # savepoints): nothing per dossier.
         reads = [q for q in ctx.captured_queries if "dossiers_" in q["sql"]]
-        assert len(reads) == 9
+        assert len(reads) == 9 + 2
     one = resolution_report(date_from=P1[0], date_to=P1[1])
     assert _figures(one.total, NAMES) == PERIOD_1
     assert [r.key for r in one.rows] == ["H11.05"]  # E (liên thông) counted once, here

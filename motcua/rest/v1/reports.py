@@ -1,6 +1,6 @@
 """Report endpoints of REST API v1: the official report on receiving and resolving dossiers.
 
-    GET /api/v1/reports/resolution   Biểu 06/VPCP/KSTT for a period, as JSON or Excel
+    GET /api/v1/reports/resolution   Biểu 06/VPCP/KSTT for a period, as JSON, Excel or PDF
 
 Who sees what: an officer or supervisor sees the agencies they watch
 (`accounts.api.agencies_monitored_by` with `REPORT_ROLES`: the agencies where they hold one
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.params import functions as params
@@ -37,12 +38,16 @@ from motcua.reports.api import (
     ResolutionRow,
     agencies_with_subagencies,
     period_label,
+    resolution_pdf,
     resolution_report,
     resolution_xlsx,
+    service_index,
 )
+from motcua.reports.data import INDEX766_FIRST_YEAR as INDEX_FIRST_YEAR
 from motcua.rest.auth import AUTHENTICATED
 from motcua.rest.v1.schemas import ErrorOut
 from motcua.rest.v1.schemas.dossiers import UnauthorizedOut
+from motcua.rest.v1.schemas.index766 import Index766Out
 from motcua.rest.v1.schemas.reports import ResolutionFiguresOut, ResolutionReportOut
 
 if TYPE_CHECKING:
@@ -54,7 +59,7 @@ router = Router(tags=["reports"])
 #: Held at the province's agency (kind `province`), these see every agency.
 PROVINCE_WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.PROVINCE_ADMIN})
 MAX_YEARS = 5
-FORMATS = ("json", "xlsx")
+FORMATS = ("json", "xlsx", "pdf")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The figures a row and the total carry (the schema's fields).
 FIGURES = tuple(ResolutionFiguresOut.model_fields)
@@ -198,8 +203,14 @@ def _figures(row: ResolutionRow) -> dict[str, Any]:
     openapi_extra={
         "responses": {
             "200": {
-                "description": "The report as JSON, or with `format=xlsx` the Excel file.",
-                "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                "description": (
+                    "The report as JSON, or with `format=xlsx` the Excel file, with "
+                    "`format=pdf` the PDF (landscape A4)."
+                ),
+                "content": {
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                },
             }
         }
     },
@@ -218,7 +229,9 @@ def report_resolution_api(
         None, description="`agency` (default), `field`, `procedure` or `level`."
     ),
     fmt: str | None = params.Query(
-        None, alias="format", description="`json` (default) or `xlsx` (Biểu 06 as Excel)."
+        None,
+        alias="format",
+        description="`json` (default), `xlsx` (Biểu 06 as Excel) or `pdf` (Biểu 06 as PDF).",
     ),
 ) -> Any:
     """Received (online, at the desk or by post, carried over), resolved (early, on time,
@@ -243,15 +256,18 @@ def report_resolution_api(
         procedure_code=query.procedure,
         group_by=query.group_by,
     )
-    if query.fmt == "xlsx":
-        content = resolution_xlsx(
+    if query.fmt in ("xlsx", "pdf"):
+        # Made in the request whatever its size (the desk sends large ones to a job).
+        render = resolution_pdf if query.fmt == "pdf" else resolution_xlsx
+        content = render(
             report=report,
             unit_name=_unit_name(query.agency, watched),
             period_label=period_label(date_from=query.date_from, date_to=query.date_to),
             place=settings.MOTCUA_PROVINCE_NAME,
         )
-        response = HttpResponse(content, content_type=XLSX)
-        name = f"bieu-06-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx"
+        content_type = "application/pdf" if query.fmt == "pdf" else XLSX
+        response = HttpResponse(content, content_type=content_type)
+        name = f"bieu-06-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.{query.fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return {
@@ -263,4 +279,103 @@ def report_resolution_api(
         "procedure": query.procedure,
         "rows": [{"key": r.key, "label": r.label, **_figures(r)} for r in report.rows],
         "total": _figures(report.total),
+    }
+
+
+# --- The 766 service index (ADR 0030) ------------------------------------------------------
+
+
+def _index_query(
+    *, year: str | None, agency: str | None, until: str | None
+) -> tuple[int, Agency | None, dt.date | None]:
+    """The year, the agency and the last day asked for, or ValidationFailed naming each bad
+    field: a year from 2000 to this one, an agency code that exists, a day of that year not
+    after today."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    number = 0
+    text = (year or "").strip()
+    if not text:
+        errors["year"] = [_("This field is required.")]
+    elif not text.isdigit():
+        errors["year"] = [_("Enter the year as a number, for example 2026.")]
+    else:
+        number = int(text)
+        if not INDEX_FIRST_YEAR <= number <= today.year:
+            errors["year"] = [
+                _("Enter a year from %(first)s to %(last)s.")
+                % {"first": INDEX_FIRST_YEAR, "last": today.year}
+            ]
+    found: Agency | None = None
+    code = (agency or "").strip().upper()
+    if code:
+        found = agency_get_by_code(code=code)
+        if found is None:
+            errors["agency"] = [_("No agency has this code.")]
+    last: dt.date | None = None
+    if until is not None and until.strip():
+        last = _date(until, "until", errors)
+        if last is not None and "year" not in errors and (last.year != number or last > today):
+            errors["until"] = [_("Enter a day of the year asked for, not after today.")]
+    if errors:
+        raise ValidationFailed(_("Check the values you entered."), field_errors=errors)
+    return number, found, last
+
+
+def _indicator_out(item: Any) -> dict[str, Any]:
+    out = dataclasses.asdict(item)
+    out["source"] = str(item.source)
+    out["drilldown"] = list(item.drilldown)
+    return out
+
+
+@router.get(
+    "/index766",
+    auth=AUTHENTICATED,
+    response={200: Index766Out, 400: ErrorOut, 401: UnauthorizedOut, 403: ErrorOut},
+    by_alias=True,
+    summary="The 766 service index of a year (Quyết định 766/QĐ-TTg)",
+    url_name="report-index766",
+)
+def report_index766_api(
+    request: HttpRequest,
+    year: str | None = params.Query(None, description="The year, e.g. `2026`."),
+    agency: str | None = params.Query(
+        None,
+        description="Agency code (e-ID), e.g. `H11.05`: it and its sub-agencies. Without it, "
+        "the whole province (the province's supervisors and admins only).",
+    ),
+    until: str | None = params.Query(
+        None, description="Last day, YYYY-MM-DD, within the year (default: today, or 31/12)."
+    ),
+) -> Any:
+    """Every indicator of the 766 index with its rate, points, the figures behind it and its
+    formula: computed from the system's data (the fact table, the catalog), entered by an
+    admin (with who and when), or missing (0 points, counted in `missing_points`); the six
+    groups and the 100-point total. Access as `GET /reports/resolution`; without `agency`,
+    people who do not see the whole province get 403."""
+    number, found, last = _index_query(year=year, agency=agency, until=until)
+    user = _caller(request)
+    ids, _watched = _scope(user=user, agency=found)
+    if found is None and ids is not None:
+        raise PermissionDenied(
+            _(
+                "Name one of your agencies: only the province's supervisors and admins see the "
+                "whole province."
+            ),
+            code="forbidden",
+            field_errors={"agency": [_("Name one of your agencies.")]},
+        )
+    index = service_index(
+        year=number, agency_id=found.pk if found is not None else None, until=last
+    )
+    return {
+        "year": index.year,
+        "period": {"from": index.date_from, "to": index.date_to},
+        "agency": {"code": found.code, "name": found.name} if found is not None else None,
+        "indicators": [_indicator_out(i) for i in index.indicators],
+        "groups": [dataclasses.asdict(g) for g in index.groups],
+        "total_points": index.total_points,
+        "max_points": index.max_points,
+        "missing_points": index.missing_points,
     }

@@ -1,4 +1,6 @@
-"""manage.py reports_rebuild: write the report's fact table again from the dossiers' events."""
+"""manage.py reports_rebuild: write the report's fact table again from what is stored (the
+dossiers' events, the payments, the signed results, the ratings). Safe while the system runs
+(ADR 0029): it reads one snapshot and adds the difference; what commits meanwhile is kept."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from motcua.reports.api import facts_rebuild
 
 
 class Command(BaseCommand):
-    help = "Rebuild the report fact table (reports.DailyFlow) from the dossiers' events."
+    help = (
+        "Rebuild the report fact table (reports.DailyFlow) from the dossiers' events, the "
+        "payments, the signed results and the ratings; safe beside live traffic."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
