@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.LanguageMiddleware",
+    # Control characters and over-long query values never reach a view (docs/adr/0033).
+    "motcua.core.hostile.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -186,6 +188,11 @@ MOTCUA_WEEKEND_DAYS = env.list("MOTCUA_WEEKEND_DAYS", [5, 6], subcast=int)
 # Calendar-day deadlines ("ngày") falling on a non-working day move to the next working day.
 # UNCONFIRMED for TTHC (domain.md §9.4): configurable.
 MOTCUA_CALENDAR_DAYS_ROLL_FORWARD = env.bool("MOTCUA_CALENDAR_DAYS_ROLL_FORWARD", True)
+# The years the calendar answers for (API: 400 outside them). Years not seeded get the
+# statutory holidays of the `holidays` package, marked provisional until the government's
+# yearly day-off decision is loaded (motcua/calendar/README.md).
+MOTCUA_CALENDAR_MIN_YEAR = env.int("MOTCUA_CALENDAR_MIN_YEAR", 2000)
+MOTCUA_CALENDAR_MAX_YEAR = env.int("MOTCUA_CALENDAR_MAX_YEAR", 2100)
 
 # The province this installation serves (shown in page headers).
 MOTCUA_PROVINCE_NAME = env.str("MOTCUA_PROVINCE_NAME", "Điện Biên")
@@ -266,9 +273,13 @@ MOTCUA_VERIFICATION_MAX_ATTEMPTS = env.int("MOTCUA_VERIFICATION_MAX_ATTEMPTS", 5
 # A new code at most every N seconds, and at most M an hour, per account and channel.
 MOTCUA_VERIFICATION_RESEND_SECONDS = env.int("MOTCUA_VERIFICATION_RESEND_SECONDS", 60)
 MOTCUA_VERIFICATION_MAX_PER_HOUR = env.int("MOTCUA_VERIFICATION_MAX_PER_HOUR", 5)
-# Password guessing: after N failures for one account from one address within the window,
-# sign-in is refused until the window has passed.
+# Password guessing, one throttle for every door (portal form, admin, API token): after N
+# failures for one account from one address, or M for one account from any address, or K from
+# one address for any accounts within the window, sign-in is refused until the window has
+# passed (accounts/services/signin.py).
 MOTCUA_LOGIN_MAX_FAILURES = env.int("MOTCUA_LOGIN_MAX_FAILURES", 5)
+MOTCUA_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("MOTCUA_LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)
+MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("MOTCUA_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
 MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES = env.int("MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 # Password-reset links expire after this many seconds.
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", 60 * 60)

@@ -18,6 +18,7 @@ from motcua.accounts.selectors import (
     agencies_in_force,
     agencies_monitored_by,
     agencies_served_by,
+    agencies_watched_by,
     agencies_where_desk_officer,
     agency_from_row,
     agency_get_by_code,
@@ -45,7 +46,11 @@ from motcua.accounts.services.eid import citizen_link_oidc, citizen_sign_in_oidc
 from motcua.accounts.services.passwords import password_reset_code_send, password_reset_with_code
 from motcua.accounts.services.profiles import citizen_profile_import, citizen_profile_update
 from motcua.accounts.services.roles import role_grant
-from motcua.accounts.services.signin import citizen_authenticate
+from motcua.accounts.services.signin import (
+    SignInThrottled,
+    citizen_authenticate,
+    password_sign_in,
+)
 from motcua.accounts.services.signup import citizen_sign_up
 from motcua.accounts.services.tokens import api_token_authenticate, api_token_issue
 from motcua.accounts.services.users import account_ensure
@@ -57,6 +62,8 @@ if TYPE_CHECKING:
 __all__ = [
     "OidcError",
     "OidcStart",
+    "SignInThrottled",
+    "password_sign_in",
     "applicant_prefill",
     "citizen_authenticate",
     "citizen_is_verified",
@@ -78,6 +85,7 @@ __all__ = [
     "agencies_in_force",
     "agencies_served_by",
     "agencies_monitored_by",
+    "agencies_watched_by",
     "agencies_where_desk_officer",
     "agency_get_by_code",
     "agency_where_desk_officer",

@@ -122,24 +122,43 @@ def user_has_any_role(*, user: User, roles: frozenset[Role] | set[Role]) -> bool
     return RoleAssignment.objects.filter(user=user, role__in=[r.value for r in roles]).exists()
 
 
-def user_agency_ids(*, user: User, roles: frozenset[Role] | set[Role]) -> set[int]:
-    """Agencies in which the user holds one of the roles. A province admin covers the
-    whole subtree of the agencies he holds it in."""
-    if not user.is_authenticated:
-        return set()
-    ids = {
-        a
-        for a in RoleAssignment.objects.filter(
-            user=user, role__in=[r.value for r in roles]
-        ).values_list("agency_id", flat=True)
-        if a is not None
-    }
-    frontier = set(ids)
+#: The roles that reach below the agency where they are held (its whole subtree): a
+#: province admin and a supervisor. Every other role (desk officer, specialist, leader,
+#: agency admin) covers only the agency where it is held (accounts/README.md, "Who sees
+#: what").
+SUBTREE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.SUPERVISOR})
+
+
+def _with_subtree(ids: set[int]) -> set[int]:
+    """The agencies and every agency below them."""
+    found, frontier = set(ids), set(ids)
     while frontier:
         children = set(Agency.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier = children - ids
-        ids |= children
-    return ids
+        frontier = children - found
+        found |= children
+    return found
+
+
+def _held(*, user: User, roles: frozenset[Role] | set[Role]) -> list[tuple[str, int]]:
+    if not user.is_authenticated:
+        return []
+    return [
+        (r, a)
+        for r, a in RoleAssignment.objects.filter(
+            user=user, role__in=[r.value for r in roles]
+        ).values_list("role", "agency_id")
+        if a is not None
+    ]
+
+
+def user_agency_ids(*, user: User, roles: frozenset[Role] | set[Role]) -> set[int]:
+    """Agencies in which the user holds one of the roles; where the role is a province
+    admin's or a supervisor's (`SUBTREE_ROLES`), with every agency below it. Any other role
+    held at a parent agency does not reach its sub-agencies (the dossier access rule:
+    `dossiers.api.visible_dossiers`, personal data included)."""
+    held = _held(user=user, roles=roles)
+    below = {a for r, a in held if r in {s.value for s in SUBTREE_ROLES}}
+    return {a for _r, a in held} | _with_subtree(below)
 
 
 def agencies_in_force() -> QuerySet[Agency]:
@@ -153,11 +172,21 @@ def agencies_where_desk_officer(*, user: User) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=ids).order_by("code"))
 
 
-def agencies_monitored_by(*, user: User, roles: frozenset[Role] | set[Role]) -> list[Agency]:
-    """Agencies whose dossiers the user watches: those where they hold one of `roles` (with
-    the subtree of a province admin's, as `user_agency_ids`) and the agencies those desks
-    receive dossiers for; ordered by code."""
+def agencies_watched_by(*, user: User, roles: frozenset[Role] | set[Role]) -> list[Agency]:
+    """Agencies whose dossiers the user may list (the deadlines page): those of
+    `user_agency_ids` (the subtree only for a province admin or supervisor) and the agencies
+    those desks receive dossiers for; ordered by code."""
     ids = user_agency_ids(user=user, roles=roles)
+    served = set(Agency.objects.filter(receiving_desk_id__in=ids).values_list("id", flat=True))
+    return list(Agency.objects.filter(pk__in=ids | served).order_by("code"))
+
+
+def agencies_monitored_by(*, user: User, roles: frozenset[Role] | set[Role]) -> list[Agency]:
+    """Agencies whose **figures** the user watches (the reports: aggregates, no personal
+    data): those where they hold one of `roles` with every agency below them, whatever the
+    role, and the agencies those desks receive dossiers for; ordered by code. Never for a
+    list of dossiers: that is `agencies_watched_by` / `dossiers.api.visible_dossiers`."""
+    ids = _with_subtree({a for _r, a in _held(user=user, roles=roles)})
     served = set(Agency.objects.filter(receiving_desk_id__in=ids).values_list("id", flat=True))
     return list(Agency.objects.filter(pk__in=ids | served).order_by("code"))
 

@@ -21,11 +21,17 @@ from motcua.calendar.data import (
 )
 from motcua.calendar.engine import WorkingCalendar
 from motcua.calendar.selectors import calendar_days as _calendar_days
-from motcua.calendar.selectors import working_calendar_fingerprint
+from motcua.calendar.selectors import (
+    calendar_decided_years,
+    calendar_year_provisional,
+    calendar_year_undecided_soon,
+    working_calendar_fingerprint,
+)
 from motcua.calendar.selectors import working_calendar_get as _working_calendar_get
 from motcua.calendar.services import calendar_day_remove as _calendar_day_remove
 from motcua.calendar.services import calendar_day_set as _calendar_day_set
 from motcua.calendar.services import calendar_seed as _calendar_seed
+from motcua.calendar.statutory import calendar_year_range
 
 __all__ = [
     "CalendarDayKind",
@@ -37,7 +43,11 @@ __all__ = [
     "calendar_day_remove",
     "calendar_day_set",
     "calendar_days",
+    "calendar_decided_years",
     "calendar_seed",
+    "calendar_year_provisional",
+    "calendar_year_range",
+    "calendar_year_undecided_soon",
     "deadline_compute",
     "working_calendar_fingerprint",
     "working_calendar_get",
@@ -87,8 +97,9 @@ def working_time_elapsed(
 
 def calendar_days(*, start: dt.date, end: dt.date) -> list[DayInfo]:
     """Each date from `start` to `end` (both included): working or not, and the reason
-    (the override's reason, the weekday name of a rest day, or "" for a working day).
-    Raises ValueError when end < start."""
+    (the override's reason, the weekday name of a rest day, or "" for a working day), and
+    `provisional` when the year has no government day-off decision loaded (its days off are
+    the statutory ones of the `holidays` package). Raises ValueError when end < start."""
     return _calendar_days(start=start, end=end)
 
 

@@ -37,11 +37,14 @@ class CalendarDaySource(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DayInfo:
-    """One date of the calendar: whether it is a working day, and why (or "")."""
+    """One date of the calendar: whether it is a working day, and why (or ""). `provisional`:
+    its year has no government day-off decision loaded yet (`decisions.py`), so the days off
+    are the statutory ones only and may still move (set by `calendar_days`)."""
 
     date: datetime.date
     working: bool
     reason: str
+    provisional: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Hashable
@@ -11,9 +12,11 @@ from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.utils.dates import WEEKDAYS
 
-from motcua.calendar.data import CalendarDayKind, DayInfo
+from motcua.calendar.data import CalendarDayKind, CalendarDaySource, DayInfo
+from motcua.calendar.decisions import DECISIONS
 from motcua.calendar.engine import WorkingCalendar, parse_sessions, parse_time
 from motcua.calendar.models import CalendarDay
+from motcua.calendar.statutory import calendar_year_range, statutory_days
 from motcua.core.recheck import Recheck
 
 _lock = threading.Lock()
@@ -29,6 +32,7 @@ def _settings_key() -> tuple[Hashable, ...]:
         weekend,
         bool(settings.MOTCUA_CALENDAR_DAYS_ROLL_FORWARD),
         str(settings.TIME_ZONE),
+        calendar_year_range(),
     )
 
 
@@ -40,15 +44,32 @@ def _rows_fingerprint() -> tuple[Hashable, ...]:
 
 
 def _build(settings_key: tuple[Hashable, ...]) -> WorkingCalendar:
-    sessions, cutoff, weekend, roll_forward, tz_name = settings_key
+    sessions, cutoff, weekend, roll_forward, tz_name, years = settings_key
     assert isinstance(sessions, str)
     assert isinstance(cutoff, str)
     assert isinstance(weekend, tuple)
     assert isinstance(tz_name, str)
+    assert isinstance(years, tuple)
     days_off: set[dt.date] = set()
     working: set[dt.date] = set()
     reasons: dict[dt.date, str] = {}
-    for day, kind, reason in CalendarDay.objects.values_list("date", "kind", "reason"):
+    seeded_years: set[int] = set()
+    seeded = {CalendarDaySource.HOLIDAYS_PACKAGE.value, CalendarDaySource.DECISION.value}
+    rows = CalendarDay.objects.values_list("date", "kind", "reason", "source")
+    for day, kind, reason, source in rows:
+        (working if kind == CalendarDayKind.WORKING_DAY else days_off).add(day)
+        reasons[day] = reason
+        if source in seeded:
+            seeded_years.add(day.year)
+    # A year nobody seeded still has its statutory holidays (issue 13): those of the
+    # `holidays` package overlaid with the government's decision when `decisions.py` has it
+    # (what `calendar_seed` would write), never over a row of its own (an admin's word wins).
+    planned = dict(statutory_days(*years))
+    for rows_of_year in DECISIONS.values():
+        planned.update({d.date: (d.kind.value, d.reason) for d in rows_of_year})
+    for day, (kind, reason) in planned.items():
+        if day.year in seeded_years or day in reasons:
+            continue
         (working if kind == CalendarDayKind.WORKING_DAY else days_off).add(day)
         reasons[day] = reason
     return WorkingCalendar(
@@ -101,7 +122,37 @@ def working_calendar_cache_clear() -> None:
     _recheck.clear()
 
 
+def calendar_decided_years() -> set[int]:
+    """The years whose government day-off decision is loaded: those of `decisions.py` and
+    those with a row of source "decision"."""
+    rows = CalendarDay.objects.filter(source=CalendarDaySource.DECISION.value)
+    return set(DECISIONS) | {d.year for d in rows.dates("date", "year")}
+
+
+def calendar_year_provisional(*, year: int) -> bool:
+    """Whether the year's days off are provisional: no government decision loaded for it."""
+    return year not in calendar_decided_years()
+
+
+#: How long before a year starts the province admins are told its decision is missing.
+DECISION_WARNING_DAYS = 60
+
+
+def calendar_year_undecided_soon(*, today: dt.date) -> int | None:
+    """The year that has started, or starts within `DECISION_WARNING_DAYS`, without the
+    government's day-off decision loaded (this year first), or None: the desk warns the
+    province admins, whose job is to load it (issue 13)."""
+    decided = calendar_decided_years()
+    soon = (today + dt.timedelta(days=DECISION_WARNING_DAYS)).year
+    return next((y for y in range(today.year, soon + 1) if y not in decided), None)
+
+
 def calendar_days(*, start: dt.date, end: dt.date) -> list[DayInfo]:
     """Every date from `start` to `end` (both included) with whether it is a working day and
-    why. Raises ValueError when end < start."""
-    return working_calendar_get().days(start, end)
+    why, `provisional` for the dates of a year without a decision (`calendar_decided_years`).
+    Raises ValueError when end < start."""
+    decided = calendar_decided_years()
+    return [
+        dataclasses.replace(d, provisional=d.date.year not in decided)
+        for d in working_calendar_get().days(start, end)
+    ]

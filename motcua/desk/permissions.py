@@ -8,8 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from motcua.accounts.api import roles_required, user_roles
 from motcua.accounts.data import Role
+from motcua.calendar.api import calendar_year_undecided_soon
+from motcua.core import clock
 from motcua.dossiers.api import notices_unread_count
 from motcua.reports.api import REPORT_ROLES
 
@@ -65,6 +69,9 @@ class NavInfo:
     sees_satisfaction: bool
     unread: int
     sees_reports: bool = False
+    #: For a province admin: the year starting soon (or started) without the government's
+    #: day-off decision loaded (`calendar.api.calendar_year_undecided_soon`), else None.
+    calendar_undecided_year: int | None = None
 
 
 def nav_info(user: User) -> NavInfo:
@@ -77,4 +84,9 @@ def nav_info(user: User) -> NavInfo:
         sees_satisfaction=bool(roles & {r.value for r in SATISFACTION_ROLES}),
         unread=notices_unread_count(user=user),
         sees_reports=bool(roles & {r.value for r in REPORT_ROLES}),
+        calendar_undecided_year=(
+            calendar_year_undecided_soon(today=timezone.localtime(clock.now()).date())
+            if Role.PROVINCE_ADMIN in roles
+            else None
+        ),
     )

@@ -2,7 +2,7 @@
 
 from motcua.dossiers.data import REPORT_BUCKETS
 from motcua.dossiers.locks import dossier_lock
-from motcua.dossiers.models import DRAFT_STEPS
+from motcua.dossiers.models import APPLICANT_MAX_LENGTHS, DRAFT_STEPS
 from motcua.dossiers.permissions import (
     access_dossier_for_applicant,
     access_dossier_for_officer,
@@ -129,6 +129,7 @@ from motcua.dossiers.workflow import (
 
 __all__ = [
     "APPLICANT_FIELD_ORDER",
+    "APPLICANT_MAX_LENGTHS",
     "DRAFT_STEPS",
     "access_dossier_for_applicant",
     "access_draft_for_owner",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.hostile import max_lengths
 from motcua.core.models import BaseModel
 from motcua.dossiers.workflow import (
     STATUS_LABELS,
@@ -206,6 +207,23 @@ class Dossier(BaseModel):
         return form_data_display(
             fields=self.procedure_version.form_fields or [], values=self.form_data
         )
+
+
+#: The longest value of each free-text applicant attribute (`ApplicantData`, the desk form's
+#: and the API's field names) the dossier's columns hold: forms and API schemas bound their
+#: input by it (core/hostile.py, docs/adr/0033-hostile-input.md). The ID number and the tax
+#: code are typed with spaces and checked digit by digit by the domain (core/identifiers.py).
+APPLICANT_MAX_LENGTHS = max_lengths(
+    Dossier,
+    {
+        "full_name": "applicant_name",
+        "name": "applicant_name",
+        "representative": "representative",
+        "phone": "phone",
+        "email": "email",
+        "address": "address",
+    },
+)
 
 
 class DossierStep(models.Model):

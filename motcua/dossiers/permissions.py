@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import user_agency_ids, user_roles
 from motcua.accounts.data import Role
 from motcua.core.errors import NotFound, PermissionDenied
+from motcua.core.hostile import ascii_int
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.workflow import (
@@ -76,7 +77,8 @@ def access_dossier_for_officer(*, user: User, code: str) -> Dossier:
         "procedure_version", "receiving_agency", "deciding_agency"
     )
     if code.startswith("#"):
-        dossier = qs.filter(pk=int(code[1:])).first() if code[1:].isdigit() else None
+        pk = ascii_int(code[1:])  # ASCII digits only: "#²" or "#١" is no id
+        dossier = qs.filter(pk=pk).first() if pk is not None else None
     else:
         printed = dossier_code_normalize(code)
         dossier = qs.filter(code=printed).first() if printed else None

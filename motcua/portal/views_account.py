@@ -434,7 +434,8 @@ def _pending_channels(request: HttpRequest) -> list[tuple[str, str]]:
 @public
 def admin_login(request: HttpRequest) -> HttpResponse:
     """/admin/login/. The admin's own sign-in form is not used: it has no throttle against
-    password guessing, so staff sign in on the portal's form (throttled, core.ratelimit) and
+    password guessing, so staff sign in on the portal's form (the sign-in throttle it shares
+    with the API's token endpoint, accounts.api.password_sign_in) and
     come back. Someone signed in who may not use the admin site (not staff) gets a page that
     says so, with a link to their own start page — never the sign-in page again, which would
     send them back here (a redirect loop)."""

@@ -16,8 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from motcua.accounts.api import agency_get_by_code
 from motcua.core.access import public
@@ -74,7 +74,8 @@ class Figures:
 def figures(*, period: str, agency_id: int | None, agency_code: str, today: dt.date) -> Figures:
     """The figures of a period for the province or one agency (with those under it), from
     the cache when they were computed in the last few minutes."""
-    key = f"portal:stats:v1:{today.isoformat()}:{period}:{agency_code}"
+    # By language too: the month labels of the trends are translated when computed.
+    key = f"portal:stats:v1:{get_language()}:{today.isoformat()}:{period}:{agency_code}"
     found = cache.get(key)
     if isinstance(found, Figures):
         return found

@@ -26,6 +26,7 @@ from motcua.accounts import api as accounts_api
 from motcua.catalog.api import procedure_get_current
 from motcua.core.access import mark
 from motcua.core.errors import ApplicationError, NotFound, ValidationFailed
+from motcua.core.hostile import ascii_int
 from motcua.dossiers import api as dossiers_api
 from motcua.dossiers.data import UploadedFile
 
@@ -485,7 +486,7 @@ def _documents_post(request: HttpRequest, draft: Any) -> HttpResponse:
         return redirect(_step_url(draft.pk, "documents"))
     if "upload" in post:
         raw = post.get("upload", "")
-        position = int(raw) if raw.isdigit() else None
+        position = ascii_int(raw)
         field = f"file-{raw}" if raw else "file"
         files = _files_from(request, field)
         key = f"documents.{position}" if position else "documents"

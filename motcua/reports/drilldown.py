@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,10 +21,13 @@ from motcua.accounts.api import agency_list
 from motcua.calendar.api import working_calendar_get
 from motcua.catalog.api import procedure_get_current
 from motcua.core import clock
-from motcua.dossiers.api import dossiers_in_report_bucket
+from motcua.dossiers.api import dossiers_in_report_bucket, visible_dossiers
 from motcua.reports.data import GroupBy
 from motcua.reports.selectors import agencies_with_subagencies
 from motcua.reports.services import dossier_flows
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
 
 #: The figures whose value is a state at the period's end that the clock alone changes.
 _STATE_AT_END = {
@@ -98,13 +101,19 @@ def resolution_dossiers(
     procedure_code: str | None = None,
     group_by: GroupBy | str | None = None,
     key: str | None = None,
+    viewer: User | None = None,
 ) -> QuerySet[Any]:
     """The dossiers behind one figure of `resolution_report` with the same arguments (the
     total, or the row `key` of `group_by`): the dossiers a figure counts, by the fact table's
     rule (ADR 0027; `dossiers.api.dossiers_in_report_bucket`), oldest received first. For a
     period that ended before today, overdue, not yet due and waiting are replayed from the
     events of the dossiers in progress at its end (O(those dossiers)). The caller checks
-    access and dates; unknown buckets raise ValueError."""
+    access to the figures and the dates; unknown buckets raise ValueError.
+
+    The list names applicants (personal data), so it follows the dossier access rule, not
+    the figures' wider one: with a `viewer`, only the dossiers they may open
+    (`dossiers.api.visible_dossiers`; a figure may count dossiers of sub-agencies a leader
+    or desk officer at a parent agency does not see). `viewer=None` is the system itself."""
     wanted = agencies_with_subagencies(agency_ids=agency_ids) if agency_ids is not None else None
     codes = {procedure_code} if procedure_code else None
     group = GroupBy(group_by) if group_by else None
@@ -148,6 +157,8 @@ def resolution_dossiers(
             if state in states
         ]
         qs = qs.filter(pk__in=ids)
+    if viewer is not None:
+        qs = qs.filter(pk__in=visible_dossiers(user=viewer).values("pk"))
     return qs
 
 

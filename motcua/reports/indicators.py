@@ -5,8 +5,8 @@ Who may enter (decided here, one rule for every door):
 - for the whole province (agency None): a province admin holding the role at the province's
   agency (kind `province`);
 - for an agency: a province admin holding the role at it or above it, or an agency admin
-  holding the role at it or above it (`accounts.api.user_agency_ids`, which covers the
-  agencies below the ones a role is held at).
+  holding the role at it (`accounts.api.user_agency_ids`: only a province admin's or a
+  supervisor's role covers the agencies below; issue 13).
 Supervisors and the other officers see the entries but do not type them."""
 
 from __future__ import annotations

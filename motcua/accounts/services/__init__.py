@@ -7,7 +7,8 @@
 - `verification`: codes sent by email or SMS, and verified contacts (`verification_code_send`,
   `verification_code_deliver`, `citizen_verify_contact`);
 - `profiles`: the citizen's profile (`citizen_profile_update`, `citizen_profile_import`);
-- `signin`: sign-in by username, email or phone, throttled (`citizen_authenticate`);
+- `signin`: the sign-in throttle every door shares (`password_sign_in`, `SignInThrottled`)
+  and the portal's sign-in by username, email or phone (`citizen_authenticate`);
 - `passwords`: password reset by SMS code (`password_reset_code_send`,
   `password_reset_with_code`);
 - `eid`: accounts of the national e-ID (`citizen_sign_in_oidc`, `citizen_link_oidc`);

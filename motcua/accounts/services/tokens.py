@@ -1,5 +1,6 @@
 """Bearer tokens of the REST API: issued for a username and password, only a hash of the
-key stored (`api_token_issue`, `api_token_authenticate`)."""
+key stored (`api_token_issue`, `api_token_authenticate`). The password is checked by the
+sign-in throttle that every door shares (`signin.password_sign_in`)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import ApiToken, User
+from motcua.accounts.services.signin import password_sign_in
 from motcua.core.audit import audit_record
 from motcua.core.errors import PermissionDenied
 
@@ -23,9 +24,14 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
-    """Check the credentials and issue a bearer token. The key is returned once, never stored."""
-    user = authenticate(username=username, password=password)
+def api_token_issue(*, username: str, password: str, address: str = "") -> tuple[str, ApiToken]:
+    """Check the credentials and issue a bearer token. The key is returned once, never stored.
+
+    `username` may also be the account's email address or mobile number, as on the portal;
+    `address` is the client's (the throttle counts per account and per address; "" outside a
+    request, e.g. in tests: all such calls share one address). Raises
+    PermissionDenied ("bad_credentials") or SignInThrottled ("throttled", 429)."""
+    user = password_sign_in(request=None, identifier=username, password=password, address=address)
     if user is None or not user.is_active:
         raise PermissionDenied(_("Wrong username or password."), code="bad_credentials")
     assert isinstance(user, User)

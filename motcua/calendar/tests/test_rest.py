@@ -122,7 +122,7 @@ def test_deadline_same_day_needs_no_amount(client: Client, db: None) -> None:
         ),
         pytest.param(
             {"start": "9999-12-31T10:00", "amount": "5", "unit": "working_days"},
-            "amount",
+            "start",  # outside MOTCUA_CALENDAR_MIN_YEAR–MAX_YEAR
             id="out_of_range",
         ),
     ],
@@ -169,10 +169,25 @@ def test_days_list(client: Client, seeded: CalendarSeedResult) -> None:
     assert status == 200
     assert body == {
         "items": [
-            {"date": "2026-02-13", "working": True, "reason": ""},
-            {"date": "2026-02-14", "working": False, "reason": "Tết Nguyên đán Bính Ngọ"},
-            {"date": "2026-02-15", "working": False, "reason": "Tết Nguyên đán Bính Ngọ"},
-            {"date": "2026-02-16", "working": False, "reason": "Tết Nguyên đán Bính Ngọ"},
+            {"date": "2026-02-13", "working": True, "reason": "", "provisional": False},
+            {
+                "date": "2026-02-14",
+                "working": False,
+                "reason": "Tết Nguyên đán Bính Ngọ",
+                "provisional": False,
+            },
+            {
+                "date": "2026-02-15",
+                "working": False,
+                "reason": "Tết Nguyên đán Bính Ngọ",
+                "provisional": False,
+            },
+            {
+                "date": "2026-02-16",
+                "working": False,
+                "reason": "Tết Nguyên đán Bính Ngọ",
+                "provisional": False,
+            },
         ]
     }
 

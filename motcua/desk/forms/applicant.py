@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.api import province_communes
+from motcua.dossiers.api import APPLICANT_MAX_LENGTHS as MAX_LENGTHS
 from motcua.dossiers.data import ApplicantData
 
 from .fields import DATE_FORMATS, choice_field
@@ -38,7 +39,9 @@ class ApplicantFields(forms.Form):
             "required": _("Choose whether the applicant is a person or an organisation.")
         },
     )
-    full_name = forms.CharField(label=_("Full name"), required=False, max_length=255)
+    full_name = forms.CharField(
+        label=_("Full name"), required=False, max_length=MAX_LENGTHS["full_name"]
+    )
     id_number = forms.CharField(
         label=_("Personal ID number"),
         required=False,
@@ -53,14 +56,18 @@ class ApplicantFields(forms.Form):
         help_text=_("dd/mm/yyyy"),
         error_messages={"invalid": _("Enter the date as dd/mm/yyyy, e.g. 17/05/1995.")},
     )
-    name = forms.CharField(label=_("Name of the organisation"), required=False, max_length=255)
+    name = forms.CharField(
+        label=_("Name of the organisation"), required=False, max_length=MAX_LENGTHS["name"]
+    )
     tax_code = forms.CharField(
         label=_("Tax code"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    representative = forms.CharField(label=_("Representative"), required=False, max_length=255)
+    representative = forms.CharField(
+        label=_("Representative"), required=False, max_length=MAX_LENGTHS["representative"]
+    )
     phone = forms.CharField(
         label=_("Phone"),
         required=False,
@@ -70,10 +77,10 @@ class ApplicantFields(forms.Form):
     email = forms.CharField(
         label=_("Email"),
         required=False,
-        max_length=254,
+        max_length=MAX_LENGTHS["email"],
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
     )
-    address = forms.CharField(label=_("Address"), required=False, max_length=500)
+    address = forms.CharField(label=_("Address"), required=False, max_length=MAX_LENGTHS["address"])
     commune = forms.TypedChoiceField(
         label=_("Commune or ward"), required=False, coerce=int, empty_value=None
     )

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString
 
 from motcua.accounts.api import commune_name as accounts_commune_name
+from motcua.calendar.api import calendar_year_provisional
 from motcua.desk import presenters
 from motcua.desk.forms.errors import anchor_id
 
@@ -87,3 +88,12 @@ def widget(field: BoundField, **attrs: Any) -> SafeString:
 def anchor(field: BoundField) -> str:
     """The id an error-summary link should point to (the first radio of a group)."""
     return anchor_id(field)
+
+
+@register.filter
+def calendar_provisional(value: dt.datetime | dt.date | None) -> bool:
+    """Whether the date falls in a year without the government's day-off decision loaded
+    (its days off are the statutory ones only, so a deadline there may still move)."""
+    if value is None:
+        return False
+    return calendar_year_provisional(year=value.year)

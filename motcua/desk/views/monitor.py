@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.api import agencies_monitored_by
+from motcua.accounts.api import agencies_watched_by
+from motcua.core.hostile import ascii_int
 from motcua.dossiers import api as dossiers_api
 from motcua.dossiers.api import deadline_view, dossiers_near_due, dossiers_overdue, notices_for_user
 
@@ -53,7 +54,7 @@ OVERDUE_PAGE, NEAR_PAGE = "trang-qua-han", "trang-sap-den-han"
 def deadlines(request: HttpRequest) -> HttpResponse:
     """The dossiers past or near their appointment in the agencies the user watches (a
     province's supervisor: the whole province), a page of each list at a time."""
-    agencies = agencies_monitored_by(user=officer(request), roles=set(MONITOR_ROLES))
+    agencies = agencies_watched_by(user=officer(request), roles=set(MONITOR_ROLES))
     chosen = request.GET.get(AGENCY_PARAM, "")
     if chosen and not any(a.code == chosen for a in agencies):
         chosen = ""
@@ -119,7 +120,8 @@ def notices_mark_read(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("Marking notices as read is not available yet."))
         return redirect("desk:notices")
     raw = request.POST.get("notice", "")
-    ids = [int(raw)] if raw.isdigit() else None
+    notice_id = ascii_int(raw)
+    ids = [notice_id] if notice_id is not None else None
     service(user=officer(request), notice_ids=ids)
     messages.success(request, _("Marked as read."))
     return redirect("desk:notices")

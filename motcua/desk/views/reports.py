@@ -238,6 +238,7 @@ def report_dossiers(request: HttpRequest) -> HttpResponse:
         agency_ids=_agency_ids(agencies, query.agency),
         group_by=query.group_by if key is not None else None,
         key=key,
+        viewer=officer(request),
     ).select_related("deciding_agency")
     page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     back = {"from": query.date_from.isoformat(), "to": query.date_to.isoformat()}

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound, ValidationFailed
+from motcua.core.hostile import ascii_int
 from motcua.dossiers.data import ChecklistItem, UploadedFile
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import intake, processing
@@ -91,9 +92,10 @@ def _checklist(p: Mapping[str, Any]) -> list[ChecklistItem]:
     received, originals, copies."""
     items = []
     for i, raw in enumerate(p.get("documents") or [], start=1):
-        if isinstance(raw, int | str) and str(raw).isdigit():
+        # ASCII digits only: "²".isdigit() is true and int("²") raises (core/hostile.py).
+        if isinstance(raw, int | str) and ascii_int(str(raw)) is not None:
             items.append(ChecklistItem(position=int(raw), received=True, originals=1))
-        elif isinstance(raw, Mapping) and str(raw.get("position", "")).isdigit():
+        elif isinstance(raw, Mapping) and ascii_int(str(raw.get("position", ""))) is not None:
             items.append(
                 ChecklistItem(
                     position=int(raw["position"]),

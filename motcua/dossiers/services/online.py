@@ -25,6 +25,7 @@ from motcua.catalog.api import form_data_clean, procedure_get_current
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.core.hostile import ascii_int
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import ApplicantData, UploadedFile
@@ -128,9 +129,8 @@ def applicant_data_from(raw: Mapping[str, str]) -> tuple[ApplicantData, dict[str
             errors["applicant.date_of_birth"] = [_("Enter a date, e.g. 17/05/1995.")]
     commune: int | None = None
     if raw.get("commune_code"):
-        if raw["commune_code"].isdigit():
-            commune = int(raw["commune_code"])
-        else:
+        commune = ascii_int(raw["commune_code"], maximum=2**31 - 1)
+        if commune is None:
             errors["applicant.commune_code"] = [_("Choose a commune from the list.")]
     kind = raw.get("kind") or ""
     applicant = ApplicantData(
@@ -174,7 +174,7 @@ def commune_agency_code(version: ProcedureVersion, commune_code: str | int | Non
     """The code of the version's agency for this commune (the procedures every commune
     handles), or "" — the applicant step preselects it."""
     text = "" if commune_code is None else str(commune_code)
-    if not text.isdigit():
+    if ascii_int(text) is None:
         return ""
     return next(
         (

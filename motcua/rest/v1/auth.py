@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
 
-from motcua.accounts.api import api_token_issue
+from motcua.accounts.api import SignInThrottled, api_token_issue
 from motcua.rest.auth import AUTHENTICATED, PUBLIC
 from motcua.rest.v1.schemas import ErrorOut
 
@@ -22,10 +22,47 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@router.post("/token", auth=PUBLIC, response={200: TokenOut, 403: ErrorOut, 400: ErrorOut})
-def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    """Exchange a username and password for a bearer token (shown once)."""
-    key, token = api_token_issue(username=payload.username, password=payload.password)
+#: The throttle's answer, with its header, in the OpenAPI document.
+THROTTLED_OPENAPI = {
+    "responses": {
+        429: {
+            "description": (
+                "Too many failed sign-ins for this account or from this address (code "
+                "`throttled`): refused, even with the right password, until the lock ends."
+            ),
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds until the lock ends.",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+        }
+    }
+}
+
+
+@router.post(
+    "/token",
+    auth=PUBLIC,
+    response={200: TokenOut, 403: ErrorOut, 400: ErrorOut, 429: ErrorOut},
+    openapi_extra=THROTTLED_OPENAPI,
+)
+def token_issue(
+    request: HttpRequest, payload: TokenIn, response: HttpResponse
+) -> TokenOut | Status[ErrorOut]:
+    """Exchange a username (or the account's email address or mobile number) and password
+    for a bearer token (shown once). Failures count in the sign-in throttle the portal's form
+    uses too (per account and address, per account, per address): 403 `bad_credentials`,
+    then 429 `throttled` with Retry-After."""
+    try:
+        key, token = api_token_issue(
+            username=payload.username,
+            password=payload.password,
+            address=str(request.META.get("REMOTE_ADDR", "")),
+        )
+    except SignInThrottled as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(429, ErrorOut(detail=exc.message, code=exc.code, errors=exc.field_errors))
     return TokenOut(token=key, expires_at=token.expires_at.isoformat())
 
 

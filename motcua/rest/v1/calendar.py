@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.params import functions as params
 
-from motcua.calendar.api import TimeUnit, calendar_days, deadline_compute, working_calendar_get
+from motcua.calendar.api import (
+    TimeUnit,
+    calendar_days,
+    calendar_year_range,
+    deadline_compute,
+    working_calendar_get,
+)
 from motcua.core.errors import ValidationFailed
 from motcua.rest.auth import PUBLIC
 from motcua.rest.v1.schemas import ErrorOut
@@ -35,6 +41,8 @@ class DayOut(Schema):
     date: dt.date
     working: bool
     reason: str
+    #: The year has no government day-off decision loaded: statutory holidays only.
+    provisional: bool
 
 
 class DayListOut(Schema):
@@ -61,7 +69,7 @@ def _parse_start(
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
-    return parsed
+    return parsed if _in_years(parsed.date(), "start", errors) else None
 
 
 def _parse_unit(value: str | None, errors: dict[str, list[str]]) -> TimeUnit | None:
@@ -99,15 +107,28 @@ def _parse_amount(
     return amount
 
 
+def _in_years(day: dt.date, field: str, errors: dict[str, list[str]]) -> bool:
+    """Whether the date's year is one the calendar answers for; the error names the field."""
+    first, last = calendar_year_range()
+    if first <= day.year <= last:
+        return True
+    errors[field] = [
+        _("Choose a date between the years %(first)s and %(last)s.")
+        % {"first": first, "last": last}
+    ]
+    return False
+
+
 def _parse_date(value: str | None, field: str, errors: dict[str, list[str]]) -> dt.date | None:
     if value is None or not value.strip():
         errors[field] = [_("This field is required.")]
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         errors[field] = [_("Enter a date in the format YYYY-MM-DD.")]
         return None
+    return day if _in_years(day, field, errors) else None
 
 
 @router.get(
@@ -172,7 +193,9 @@ def calendar_days_list(
         None, alias="to", description="Last date (YYYY-MM-DD), at most 366 days in all."
     ),
 ) -> DayListOut:
-    """Each date of the range: whether it is a working day, and why not."""
+    """Each date of the range: whether it is a working day, why not, and whether it is
+    provisional (no government day-off decision for its year yet: statutory holidays only).
+    Years outside MOTCUA_CALENDAR_MIN_YEAR–MAX_YEAR (2000–2100): 400 naming the field."""
     errors: dict[str, list[str]] = {}
     first = _parse_date(date_from, "from", errors)
     last = _parse_date(date_to, "to", errors)
@@ -187,7 +210,7 @@ def calendar_days_list(
         raise _invalid(errors)
     return DayListOut(
         items=[
-            DayOut(date=d.date, working=d.working, reason=d.reason)
+            DayOut(date=d.date, working=d.working, reason=d.reason, provisional=d.provisional)
             for d in calendar_days(start=first, end=last)
         ]
     )

@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import Field as PydField
 
 from motcua.catalog.api import procedure_get_current, procedure_search
 from motcua.core.errors import NotFound
 from motcua.rest.auth import PUBLIC
-from motcua.rest.v1.schemas import ErrorOut
+from motcua.rest.v1.schemas import ErrorOut, InputSchema, Limit, Offset
 
 if TYPE_CHECKING:
     from motcua.catalog.models import ProcedureVersion
@@ -92,12 +91,12 @@ class ProcedureDetailOut(ProcedureSummaryOut):
     published_at: str | None
 
 
-class ProcedureFilter(Schema):
+class ProcedureFilter(InputSchema):
     q: str = ""
     agency: str | None = None
     field: str | None = None
-    limit: int = PydField(20, ge=1, le=200)
-    offset: int = PydField(0, ge=0)
+    limit: Limit = 20
+    offset: Offset = 0
 
 
 def _agency_ref(agency: Any) -> dict[str, str] | None:

@@ -32,6 +32,7 @@ from motcua.accounts.api import (
 from motcua.accounts.data import AgencyKind, Role
 from motcua.catalog.api import procedure_versions
 from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.hostile import ascii_int
 from motcua.reports.api import (
     REPORT_ROLES,
     GroupBy,
@@ -297,7 +298,7 @@ def _index_query(
     text = (year or "").strip()
     if not text:
         errors["year"] = [_("This field is required.")]
-    elif not text.isdigit():
+    elif ascii_int(text, maximum=9999) is None:
         errors["year"] = [_("Enter the year as a number, for example 2026.")]
     else:
         number = int(text)

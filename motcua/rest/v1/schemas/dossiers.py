@@ -20,7 +20,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from motcua.dossiers.api import DossierStatus
+from motcua.dossiers.api import APPLICANT_MAX_LENGTHS, DossierStatus
+from motcua.rest.v1.schemas import Id, InputSchema, Limit, Offset
 
 Channel = Literal["desk", "postal", "online"]
 Decision = Literal["accept", "request_completion", "refuse"]
@@ -198,7 +199,7 @@ class EventListOut(Schema):
 # --- Inputs ---------------------------------------------------------------------------------
 
 
-class FileIn(Schema):
+class FileIn(InputSchema):
     name: str = Field(min_length=1, max_length=255, description="File name, e.g. `ket-qua.pdf`.")
     content_base64: str = Field(description="The content, base64-encoded. PDF, JPEG or PNG.")
 
@@ -209,7 +210,8 @@ class IntakeFileIn(FileIn):
     )
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
+    max_lengths = APPLICANT_MAX_LENGTHS
     kind: Literal["person"]
     full_name: str = ""
     id_number: str = Field("", description="12-digit personal ID number (CCCD).")
@@ -220,7 +222,8 @@ class PersonIn(Schema):
     commune_code: int | None = Field(None, description="Administrative code of the commune.")
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
+    max_lengths = APPLICANT_MAX_LENGTHS
     kind: Literal["organisation"]
     name: str = ""
     tax_code: str = Field("", description="10 digits, or 0123456789-001 for a branch.")
@@ -231,7 +234,7 @@ class OrganisationIn(Schema):
     commune_code: int | None = None
 
 
-class ChecklistItemIn(Schema):
+class ChecklistItemIn(InputSchema):
     position: int = Field(ge=1, description="Position in the procedure version's checklist.")
     received: bool = True
     originals: int = Field(0, ge=0)
@@ -254,7 +257,7 @@ def _drop_union_tag(exc: ValidationError) -> ValidationError:
     return ValidationError.from_exception_data(exc.title, details)
 
 
-class DossierIntakeIn(Schema):
+class DossierIntakeIn(InputSchema):
     procedure: str = Field(min_length=1, description="Procedure code, e.g. `2.000004`.")
     channel: Channel
     applicant: Annotated[PersonIn | OrganisationIn, Field(discriminator="kind")]
@@ -296,7 +299,7 @@ class DossierIntakeIn(Schema):
         return value
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     """Fields read by the actions; each action ignores the others. Unknown keys are refused."""
 
     model_config = ConfigDict(extra="forbid")
@@ -306,7 +309,7 @@ class ActionIn(Schema):
         None,
         description="refuse, send_back, request_supplement, reject, apologize, withdraw, cancel.",
     )
-    to_user: int | None = Field(None, description="forward: the id of the next person.")
+    to_user: Id | None = Field(None, description="forward: the id of the next person.")
     to_position: int | None = Field(None, description="send_back: the earlier step's position.")
     missing: list[str] | None = Field(None, description="request_completion.")
     documents: list[int] | None = Field(
@@ -316,7 +319,7 @@ class ActionIn(Schema):
     question: str | None = Field(None, description="consult.")
     budget_hours: Decimal | None = Field(None, description="consult, transfer: working hours.")
     answer: str | None = Field(None, description="answer_consultation.")
-    consultation_id: int | None = Field(None, description="answer_consultation.")
+    consultation_id: Id | None = Field(None, description="answer_consultation.")
     agency: str | None = Field(None, description="transfer: agency e-ID.")
     items: list[str] | None = Field(None, description="request_supplement: what is missing.")
     file: FileIn | None = Field(None, description="receive_supplement: the supplement.")
@@ -329,14 +332,14 @@ class ActionIn(Schema):
     receiver_id_number: str | None = Field(None, description="return_result at the desk.")
 
 
-class DossierFilter(Schema):
+class DossierFilter(InputSchema):
     q: str = Field("", description="Code, applicant name, ID number or tax code.")
     status: DossierStatus | None = None
     overdue: bool | None = Field(
         None, description="true: clock running and past the appointment; false: the others."
     )
-    limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    limit: Limit = 20
+    offset: Offset = 0
 
     @field_validator("status", "overdue", mode="before")
     @classmethod
