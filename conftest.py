@@ -320,6 +320,17 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Any:
 
 
 @pytest.fixture
+def income_rate(db: Any) -> None:
+    """The income per working hour seeded by simplification's migration 0002, again: a
+    transactional test case (live server, threads) flushes every table, seeded rows included,
+    and the tests that run after it in the same worker would find none."""
+    from motcua.simplification.models import IncomeRate
+    from motcua.simplification.seed import income_rate_seed
+
+    income_rate_seed(IncomeRate)
+
+
+@pytest.fixture
 def postgres_only(db: Any) -> None:
     """For tests that need PostgreSQL (row locks, concurrency, trigram indexes)."""
     from django.db import connection

@@ -27,4 +27,8 @@ app.conf.beat_schedule = {
     "reports.exports_clean": {"task": "reports.exports_clean", "schedule": 60 * 60.0},
     # The month and year rollups' pending rows merged (ADR 0028; reads are exact either way).
     "reports.rollups_compact": {"task": "reports.rollups_compact", "schedule": 15 * 60.0},
+    # Closed dossiers past their retention period lose their personal data (ADR 0036).
+    "privacy.anonymise_due": {"task": "privacy.anonymise_due", "schedule": 6 * 60 * 60.0},
+    # Each finished day of the audit chains fixed, time-stamped when a TSA is set (ADR 0035).
+    "core.audit_anchor": {"task": "core.audit_anchor", "schedule": 60 * 60.0},
 }

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from motcua.core.access import public
+from motcua.core.csp import csp_report
 from motcua.portal import views_account
 from motcua.rest.v1.urls import api_urlpatterns
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("admin/login/", views_account.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    # Browsers report Content-Security-Policy violations here (docs/adr/0037).
+    path("csp-report/", csp_report, name="csp_report"),
     path("api/v1/", include(api_urlpatterns)),
     path("desk/", include("motcua.desk.urls")),
     # The sandbox payment gateway's "bank" pages: 404 unless MOTCUA_PAYMENT_SANDBOX.

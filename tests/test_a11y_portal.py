@@ -53,6 +53,8 @@ NOT_HERE = {
     "verify_code": "needs a signed result registered for the code (portal tests)",
     "verify_code_en": "same view as verify_code",
     "track_code": "checked with a code below",
+    "my_data": "signed in: motcua/privacy/tests (a JSON or ZIP download)",
+    "two_factor_verify": "after the password step: tests/test_two_factor_browser.py (axe)",
 }
 
 
@@ -89,6 +91,7 @@ def _pages(d: Any) -> dict[str, str]:
         "password_reset_complete": "/dat-lai-mat-khau/xong/",
         "phone_reset_request": "/quen-mat-khau/dien-thoai/",
         "pay_dossier": f"/ho-so-cua-toi/{d.code}/thanh-toan/",
+        "simplification": "/don-gian-hoa/",
     }
 
 

@@ -241,3 +241,94 @@ def test_control_characters_other_than_tab_and_line_breaks_are_refused():
     assert text_problem("Dòng một\r\n\tdòng hai") is None
     assert all(text_problem(f"a{chr(c)}b") for c in [*range(9), 11, 12, *range(14, 32), 127])
     assert text_problem("\ud800")
+
+
+# --- Added with the API fuzz (docs/adr/0038) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("who", [None, "desk"])
+def test_a_nul_in_an_officers_api_path_is_a_400_before_authentication(world, api, who):
+    response = api(who).get("/api/v1/dossiers/a%00b/events")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["path"]
+
+
+def test_a_nul_in_the_token_password_is_a_400_naming_it(world, orm, api):
+    response = api(None).post(
+        "/api/v1/auth/token", raw='{"username": "desk", "password": "pw\\u0000"}'
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["password"]
+    assert orm.ApiToken.objects.count() == 0
+
+
+def _deep_note(body: dict[str, Any]) -> str:
+    body["documents"][0]["note"] = "a\x00b"
+    return "documents.0.note"
+
+
+def _hostile_key(body: dict[str, Any]) -> str:
+    body["applicant"]["full_name\x07"] = "Lò Văn Minh"
+    return "applicant.full_name"
+
+
+@pytest.mark.parametrize("spoil", [_deep_note, _hostile_key])
+def test_a_control_character_deep_in_an_intake_body_is_a_400_naming_it(world, orm, api, spoil):
+    body = intake_body(applicant=dict(PERSON_JSON))
+    field = spoil(body)
+    response = api("desk").post("/api/v1/dossiers", body, when=MONDAY)
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert [key for key in errors if field in key], errors
+    _stored_nothing(orm)
+
+
+def test_a_nul_in_an_action_note_changes_nothing(world, orm, api, receive):
+    dossier = receive(MONDAY)
+    events = orm.DossierEvent.objects.count()
+    response = api("desk").post(
+        f"/api/v1/dossiers/{dossier.code}/actions/forward",
+        raw='{"note": "Chuy\\u0000n"}',
+        when=at(2026, 3, 2, 10, 0),
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["note"]
+    dossier.refresh_from_db()
+    assert dossier.status == "received"
+    assert orm.DossierEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("offset", ["9223372036854775808", "-1"])
+def test_an_offset_out_of_bounds_with_a_bearer_token_is_a_400(world, api, offset):
+    response = api("desk").get("/api/v1/dossiers", {"offset": offset})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["offset"]
+
+
+def test_an_over_long_receiver_name_is_a_400_and_returns_nothing(world, orm, api, receive):
+    """The receiver is stored as "name ID number" in a 255-character column: on PostgreSQL a
+    longer name was a 500, on SQLite it was stored."""
+    from motcua.dossiers.data import UploadedFile
+    from motcua.rest.tests.conftest import PDF_BYTES, act
+
+    users = world["users"]
+    dossier = receive(MONDAY)
+    act(dossier, users["desk"], "forward", at(2026, 3, 2, 10, 0))
+    act(dossier, users["cv"], "take", at(2026, 3, 2, 10, 0))
+    act(dossier, users["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=users["ld"].pk)
+    result = UploadedFile(name="ket-qua.pdf", content=PDF_BYTES)
+    act(dossier, users["ld"], "approve", at(2026, 3, 4, 9, 0), note="Đồng ý", result=result)
+    events = orm.DossierEvent.objects.count()
+    response = api("desk").act(
+        dossier.code,
+        "return_result",
+        at(2026, 3, 5, 8, 0),
+        method="desk",
+        receiver_name="Q" * 300,
+        receiver_id_number="011080000123",
+    )
+    assert response.status_code == 400, response.content
+    assert "receiver_name" in response.json()["errors"]
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.returned_to) == ("result_ready", "")
+    assert orm.DossierEvent.objects.count() == events

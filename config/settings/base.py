@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # The API's documentation page (/api/v1/docs) then serves Swagger UI from our static files
+    # with no inline script, not from a CDN (docs/adr/0037).
+    "ninja",
     "motcua.core",
     "motcua.integrations",
     "motcua.accounts",
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.feedback",
     "motcua.reports",
+    "motcua.simplification",
+    "motcua.privacy",
     "motcua.portal",
     "motcua.desk",
     "motcua.rest",
@@ -50,7 +55,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: 503 for a database too busy, JSON for every /api/ error (docs/adr/0021).
+    # Outermost: Content-Security-Policy on every response, the error answers of the next one
+    # included; it only adds a header and raises nothing (docs/adr/0037).
+    "motcua.core.csp.ContentSecurityPolicyMiddleware",
+    # First of the rest: 503 for a database too busy, JSON for every /api/ error (ADR 0021).
     "motcua.core.http_errors.ErrorResponsesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -62,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Two-factor sign-in: a session owing a code or an authenticator reaches nothing else.
+    "motcua.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -168,6 +178,14 @@ STORAGES = {
 # many) is made by a background job; files and jobs are deleted after KEEP_DAYS days.
 MOTCUA_REPORT_EXPORT_INLINE_ROWS = env.int("MOTCUA_REPORT_EXPORT_INLINE_ROWS", 60)
 MOTCUA_REPORT_EXPORT_KEEP_DAYS = env.int("MOTCUA_REPORT_EXPORT_KEEP_DAYS", 7)
+# Upload limits (docs/adr/0037), checked by the dossier services: bytes a user who uploads as
+# an applicant (portal, "my dossiers") may hold in unsubmitted drafts plus what they uploaded
+# in the last 24 hours; files per dossier (a draft, a desk intake, the files of a dossier that
+# the applicant or the desk added — results and generated forms are not counted).
+MOTCUA_UPLOAD_QUOTA_BYTES_PER_USER = env.int(
+    "MOTCUA_UPLOAD_QUOTA_BYTES_PER_USER", 200 * 1024 * 1024
+)
+MOTCUA_MAX_FILES_PER_DOSSIER = env.int("MOTCUA_MAX_FILES_PER_DOSSIER", 50)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -222,6 +240,8 @@ MOTCUA_SIGNATURE_TRUST_ROOTS: list[str] = env.list("MOTCUA_SIGNATURE_TRUST_ROOTS
 USE_TSA = env.bool("USE_TSA", False)
 MOTCUA_TSA_URL = env.str("MOTCUA_TSA_URL", "")
 MOTCUA_TSA_TIMEOUT = env.float("MOTCUA_TSA_TIMEOUT", 10.0)
+# The TSA of the audit chains' daily anchor (ADR 0035); empty: MOTCUA_TSA_URL when USE_TSA.
+MOTCUA_AUDIT_TSA_URL = env.str("MOTCUA_AUDIT_TSA_URL", "")
 
 # Bearer tokens for the REST API (hours until expiry).
 MOTCUA_API_TOKEN_TTL_HOURS = env.int("MOTCUA_API_TOKEN_TTL_HOURS", 24 * 30)
@@ -243,6 +263,11 @@ LOGGING = {
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (motcua/core/csp.py, docs/adr/0037): scripts, styles, images, forms
+# from this site only; no inline script or style. REPORT_ONLY: the browser reports but does not
+# block (to try a change of policy); REPORT_URI: where reports go (empty: none are sent).
+MOTCUA_CSP_REPORT_ONLY = env.bool("MOTCUA_CSP_REPORT_ONLY", False)
+MOTCUA_CSP_REPORT_URI = env.str("MOTCUA_CSP_REPORT_URI", "/csp-report/")
 
 # Outgoing SMS: console | file | locmem | dotted path of a vendor backend (integrations/sms.py).
 MOTCUA_SMS_BACKEND = env.str("MOTCUA_SMS_BACKEND", "console")
@@ -357,3 +382,26 @@ MOTCUA_REFERENCE_RECHECK_SECONDS = env.float("MOTCUA_REFERENCE_RECHECK_SECONDS",
 from config.caches import cache_from_url  # noqa: E402
 
 CACHES = {"default": cache_from_url(env.str("MOTCUA_CACHE_URL", ""))}
+# Personal data (docs/adr/0036, Decree 13/2023/ND-CP): years a closed dossier keeps its
+# applicant's personal data before the anonymisation job (a procedure may set its own,
+# catalog Procedure.retention_years). The legal period is UNCONFIRMED: configure it.
+MOTCUA_DOSSIER_RETENTION_YEARS = env.int("MOTCUA_DOSSIER_RETENTION_YEARS", 10)
+# Dossiers anonymised per transaction (one audit entry per batch), and batches per run.
+MOTCUA_ANONYMISE_BATCH = env.int("MOTCUA_ANONYMISE_BATCH", 200)
+MOTCUA_ANONYMISE_MAX_BATCHES = env.int("MOTCUA_ANONYMISE_MAX_BATCHES", 50)
+# Minutes a supervisor's "show personal data" (with a reason) lasts on one dossier.
+MOTCUA_PERSONAL_DATA_REVEAL_MINUTES = env.int("MOTCUA_PERSONAL_DATA_REVEAL_MINUTES", 15)
+# A citizen's own-data exports: at most N per window of hours.
+MOTCUA_OWN_DATA_EXPORTS = env.int("MOTCUA_OWN_DATA_EXPORTS", 3)
+MOTCUA_OWN_DATA_EXPORT_WINDOW_HOURS = env.int("MOTCUA_OWN_DATA_EXPORT_WINDOW_HOURS", 24)
+
+# --- Two-factor sign-in of officers (ADR 0034) ---
+# Leaders, province admins, holders of a signing credential, staff and superusers must set up
+# an authenticator app (TOTP) and give its code after the password (web and API token).
+MOTCUA_TWO_FACTOR_REQUIRED = env.bool("MOTCUA_TWO_FACTOR_REQUIRED", True)
+# Wrong codes in a row allowed before each next try waits (1 min, doubling, at most a day).
+MOTCUA_TWO_FACTOR_FREE_FAILURES = env.int("MOTCUA_TWO_FACTOR_FREE_FAILURES", 5)
+# The name the authenticator app shows ("" = "Một cửa <province>").
+MOTCUA_TWO_FACTOR_ISSUER = env.str("MOTCUA_TWO_FACTOR_ISSUER", "")
+# Minutes a password stays good for the second step of signing in.
+MOTCUA_TWO_FACTOR_PENDING_MINUTES = env.int("MOTCUA_TWO_FACTOR_PENDING_MINUTES", 5)

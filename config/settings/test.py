@@ -31,3 +31,8 @@ MOTCUA_PAYMENT_HASH_SECRET = (
 MOTCUA_REFERENCE_RECHECK_SECONDS = 0.0
 # Tests stay hermetic: a cache per process whatever MOTCUA_CACHE_URL says (docs/adr/0016).
 CACHES = {"default": cache_from_url("")}
+# Two-factor sign-in (ADR 0034): not forced in the test suite, whose many tests sign officers
+# in with force_login; anyone with an authenticator is still asked for a code, and the tests of
+# two-factor sign-in turn the requirement on (accounts/tests/test_two_factor*.py). The default
+# (base.py, production) is on.
+MOTCUA_TWO_FACTOR_REQUIRED = False

@@ -53,8 +53,30 @@ from motcua.accounts.services.signin import (
 )
 from motcua.accounts.services.signup import citizen_sign_up
 from motcua.accounts.services.tokens import api_token_authenticate, api_token_issue
-from motcua.accounts.services.users import account_ensure
+from motcua.accounts.services.twofactor import (
+    RECOVERY_CODE_COUNT,
+    SecondFactorRejected,
+    recovery_codes_left,
+    recovery_codes_regenerate,
+    two_factor_demo_off,
+    two_factor_enrol,
+    two_factor_enrolled,
+    two_factor_may_enrol,
+    two_factor_may_reset,
+    two_factor_required,
+    two_factor_requirement_register,
+    two_factor_reset,
+    two_factor_setup_new,
+    two_factor_state,
+    two_factor_verify,
+)
+from motcua.accounts.services.users import account_ensure, two_factor_exempt_mark
 from motcua.accounts.services.verification import citizen_verify_contact, verification_code_send
+from motcua.accounts.twofactor_session import (
+    mark_session_verified,
+    session_two_factor_state,
+    session_verified,
+)
 
 if TYPE_CHECKING:
     from motcua.accounts.models import CitizenProfile, User
@@ -115,6 +137,26 @@ __all__ = [
     "user_landing",
     "user_roles",
     "users_by_username",
+    # two-factor sign-in (ADR 0034)
+    "RECOVERY_CODE_COUNT",
+    "SecondFactorRejected",
+    "mark_session_verified",
+    "recovery_codes_left",
+    "recovery_codes_regenerate",
+    "session_two_factor_state",
+    "session_verified",
+    "two_factor_demo_off",
+    "two_factor_enrol",
+    "two_factor_enrolled",
+    "two_factor_may_enrol",
+    "two_factor_may_reset",
+    "two_factor_required",
+    "two_factor_requirement_register",
+    "two_factor_reset",
+    "two_factor_setup_new",
+    "two_factor_state",
+    "two_factor_verify",
+    "two_factor_exempt_mark",
 ]
 
 

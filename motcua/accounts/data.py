@@ -54,3 +54,26 @@ class AgencyData:
     name: str
     kind: str
     parent_code: str | None
+
+
+class TwoFactorState(enum.StrEnum):
+    """What a signed-in person still owes before using the site (two-factor sign-in)."""
+
+    NONE = "none"  # the password suffices: no authenticator, and none required
+    VERIFY = "verify"  # has an authenticator: a code (or a recovery code) is asked once per session
+    ENROL = "enrol"  # must set up an authenticator first (leader, province admin, signer, staff)
+
+
+@dataclass(frozen=True)
+class TwoFactorSetup:
+    """A new authenticator's shared secret (base32) and its otpauth:// URI (the QR code)."""
+
+    secret: str
+    uri: str
+
+
+#: Roles whose holders must sign in with two factors (with staff, superusers and holders of
+#: a signing credential; `accounts.api.two_factor_required`).
+TWO_FACTOR_ROLES = frozenset({Role.LEADER, Role.PROVINCE_ADMIN})
+#: The session key naming the user whose second factor was checked in this session.
+TWO_FACTOR_SESSION_KEY = "motcua_two_factor_verified"

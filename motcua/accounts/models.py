@@ -118,6 +118,14 @@ class User(AbstractUser):
     is_system = models.BooleanField(
         _("system account"), default=False, help_text=_("Another government system using the API.")
     )
+    two_factor_exempt = models.BooleanField(
+        _("two-factor sign-in off (demo account)"),
+        default=False,
+        help_text=_(
+            "Set only by the demo loader. Honoured only where demo data is allowed "
+            "(MOTCUA_ALLOW_DEMO_DATA); ignored in production."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -180,6 +188,51 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class TwoFactorDevice(BaseModel):
+    """A person's authenticator app (TOTP, RFC 6238): one per person, created when its first
+    code is confirmed. The shared secret is stored sealed (Fernet, key derived from
+    SECRET_KEY and its fallbacks), never in clear."""
+
+    user = models.OneToOneField(
+        User,
+        on_delete=models.CASCADE,
+        related_name="two_factor_device",
+        verbose_name=_("user"),
+    )
+    secret_sealed = models.TextField(_("sealed secret"))
+    #: The last time step (30 s) whose code was accepted: a code is never accepted twice.
+    last_step = models.BigIntegerField(_("last accepted time step"), default=0)
+    #: Wrong codes in a row (codes and recovery codes); a success resets it.
+    failures = models.PositiveIntegerField(_("wrong codes in a row"), default=0)
+    last_failure_at = models.DateTimeField(_("last wrong code at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor authenticator")
+        verbose_name_plural = _("two-factor authenticators")
+
+    def __str__(self) -> str:
+        return f"TOTP ({self.user})"
+
+
+class RecoveryCode(BaseModel):
+    """A one-time recovery code of two-factor sign-in: only its HMAC-SHA256 (key derived from
+    SECRET_KEY) is stored."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        indexes = [models.Index(fields=["user", "code_hash"], name="recovery_code_user_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.code_hash[:8]}… ({self.user})"
 
 
 APPLICANT_KIND_CHOICES = [

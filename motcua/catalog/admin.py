@@ -26,7 +26,12 @@ from motcua.catalog.models import (
     RequiredDocument,
 )
 from motcua.catalog.selectors import catalog_export_rows
-from motcua.catalog.services import catalog_import, procedure_draft_start, procedure_publish
+from motcua.catalog.services import (
+    catalog_import,
+    procedure_draft_start,
+    procedure_publish,
+    procedure_retention_set,
+)
 from motcua.core.errors import ApplicationError
 
 # Kept by the services, never edited nor read by an editor.
@@ -182,8 +187,18 @@ class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin[Procedure]):
-    list_display = ["code", "code_is_provisional", "created"]
+    list_display = ["code", "code_is_provisional", "retention_years", "created"]
     search_fields = ["code"]
+
+    def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
+        # The retention period of personal data goes through its service (checked, audited).
+        if change and "retention_years" in form.changed_data:
+            procedure_retention_set(
+                code=obj.code,
+                years=obj.retention_years,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("created at"), ordering="created_at")
     def created(self, obj: Procedure) -> Any:

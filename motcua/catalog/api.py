@@ -16,6 +16,7 @@ from motcua.catalog.selectors import (
     catalog_export_rows,
     field_list_with_counts,
     procedure_get_current,
+    procedure_retention_years,
     procedure_search,
     procedure_versions,
     version_charges_fee,
@@ -29,6 +30,7 @@ from motcua.catalog.services import (
     procedure_draft_save,
     procedure_draft_start,
     procedure_publish,
+    procedure_retention_set,
 )
 
 
@@ -44,6 +46,8 @@ def catalog_export(*, fmt: str) -> bytes:
 
 
 __all__ = [
+    "procedure_retention_set",
+    "procedure_retention_years",
     "APPLICANT_KIND_LABELS",
     "STEP_KIND_CHOICES",
     "STEP_ROLE_CHOICES",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,19 @@ class Procedure(BaseModel):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     code_is_provisional = models.BooleanField(_("provisional code"), default=False)
+    # How long a closed dossier of this procedure keeps its personal data before the
+    # anonymisation job (ADR 0036). On the procedure, not the version: it is a records rule of
+    # the agency, changed without republishing. Empty: MOTCUA_DOSSIER_RETENTION_YEARS.
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention of personal data (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Years after a dossier is closed before its personal data is anonymised. "
+            "Empty: the system default."
+        ),
+    )
 
     class Meta:
         verbose_name = _("procedure")

@@ -227,3 +227,14 @@ def catalog_export_rows() -> list[dict[str, Any]]:
         .order_by("procedure__code")
     )
     return [version_to_raw(v) for v in versions]
+
+
+def procedure_retention_years() -> dict[str, int]:
+    """{procedure code: years} of the procedures with their own retention period of personal
+    data (the others use MOTCUA_DOSSIER_RETENTION_YEARS; ADR 0036). One query."""
+    from motcua.catalog.models import Procedure
+
+    rows = Procedure.objects.filter(retention_years__isnull=False).values_list(
+        "code", "retention_years"
+    )
+    return {code: int(years) for code, years in rows if years is not None}

@@ -284,3 +284,27 @@ def catalog_import(
             procedure_publish(version=draft, actor=actor)
         (report.updated if current else report.created).append(spec.code)
     return report
+
+
+@transaction.atomic
+def procedure_retention_set(*, code: str, years: int | None, actor: User | None) -> Procedure:
+    """Set how many years a closed dossier of the procedure keeps its personal data (None: the
+    default, MOTCUA_DOSSIER_RETENTION_YEARS; ADR 0036). Audited; 1–100 years."""
+    procedure = Procedure.objects.select_for_update().filter(code=code).first()
+    if procedure is None:
+        raise ValidationFailed(
+            _("No procedure with this code."), field_errors={"code": [_("No such procedure.")]}
+        )
+    if years is not None and not 1 <= years <= 100:
+        message = _("The retention period must be between 1 and 100 years.")
+        raise ValidationFailed(message, field_errors={"retention_years": [message]})
+    before = procedure.retention_years
+    procedure.retention_years = years
+    procedure.save(update_fields=["retention_years", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="procedure.retention_set",
+        obj=procedure,
+        data={"before": before, "after": years},
+    )
+    return procedure

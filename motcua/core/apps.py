@@ -8,4 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")  # the admin's heading above the audit trail
 
     def ready(self) -> None:
-        from motcua.core import checks  # noqa: F401  (registers the system checks)
+        from motcua.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            signins,  # noqa: F401  (sign-ins and admin changes, audited)
+        )
+        from motcua.core.chain import ChainSource, chain_source_add
+        from motcua.core.models import AuditEntry
+
+        # The audit trail's streams, for verify_audit and the daily anchor (ADR 0035).
+        chain_source_add(ChainSource.streams(AuditEntry, name="audit"))

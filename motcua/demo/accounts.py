@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("congdan", "Quàng Thị Hoa", Role.CITIZEN, None),
     DemoAccount("quantri", "Phạm Minh Quân", Role.PROVINCE_ADMIN, "H11", staff=True),
     DemoAccount("giamsat", "Vũ Thị Giang", Role.SUPERVISOR, "H11"),
+    DemoAccount("bientap", "Đỗ Thu Hà", Role.AGENCY_ADMIN, "H11.05"),  # catalog editor
 ]
 
 
@@ -120,3 +121,11 @@ def commune_officers() -> list[Officer]:
             Officer(f"ld.{c.slug}", c.leader, Role.LEADER, c.code),
         ]
     return out
+
+
+def demo_usernames() -> list[str]:
+    """Every demo account: the accounts of `make run`, the officers of the demo dossiers and
+    those of the demo communes (all sign in with the demo password only; ADR 0034)."""
+    return [a.username for a in DEMO_ACCOUNTS] + [
+        o.username for o in EXTRA_OFFICERS + commune_officers()
+    ]

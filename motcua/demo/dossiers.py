@@ -63,7 +63,12 @@ def _accounts() -> tuple[dict[str, User], list[Officer]]:
     hashed = make_password(demo_password())  # once: hashing is slow on purpose
     extra = EXTRA_OFFICERS + commune_officers()
     for o in extra:
-        user = account_ensure(username=o.username, full_name=o.full_name, password_hash=hashed)
+        user = account_ensure(
+            username=o.username,
+            full_name=o.full_name,
+            password_hash=hashed,
+            two_factor_exempt=True,  # demo accounts: password only, with a banner (ADR 0034)
+        )
         agency = agency_get_by_code(code=o.agency_code)
         if agency is None:  # pragma: no cover - the province import creates them all
             raise RuntimeError(f"Unknown agency {o.agency_code}")

@@ -21,6 +21,7 @@ from motcua.accounts.api import (
     province_import,
     role_assignments_by_role,
     role_grant,
+    two_factor_exempt_mark,
     user_exists,
     users_by_username,
 )
@@ -28,11 +29,18 @@ from motcua.accounts.data import AgencyKind, Role
 from motcua.calendar.api import calendar_seed
 from motcua.catalog.api import catalog_import
 from motcua.core import clock, jobs
+from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
 from motcua.core.links import public_url
 from motcua.core.models import AuditEntry
 from motcua.demo import dossiers as demo_dossiers
-from motcua.demo.accounts import DEMO_ACCOUNTS, DEMO_CITIZEN_PROFILE, demo_password
+from motcua.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_CITIZEN_PROFILE,
+    demo_password,
+    demo_usernames,
+)
+from motcua.demo.simplification import demo_simplification_load
 from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
 from motcua.dossiers.api import demo_results_to_sign, dossier_finished_at, dossier_result_sign
 
@@ -70,20 +78,22 @@ def _demo_state() -> str:
     """The demo's state: loaded, interrupted (started, never finished) or none. A database
     loaded before the markers existed (in one transaction) has the demo accounts and no
     marker: loaded."""
-    actions = set(
-        AuditEntry.objects.filter(action__in=[DEMO_LOAD_STARTED, DEMO_LOADED]).values_list(
-            "action", flat=True
-        )
+    # The latest marker counts (audit rows are chained, never deleted: ADR 0035).
+    last = (
+        AuditEntry.objects.filter(action__in=[DEMO_LOAD_STARTED, DEMO_LOADED])
+        .order_by("-id")
+        .values_list("action", flat=True)
+        .first()
     )
-    if DEMO_LOADED in actions:
+    if last == DEMO_LOADED:
         return "loaded"
-    if DEMO_LOAD_STARTED in actions:
+    if last == DEMO_LOAD_STARTED:
         return "interrupted"
     return "loaded" if user_exists(username="desk") else "none"
 
 
 def _demo_mark(action: str) -> None:
-    AuditEntry.objects.create(actor_label="system", action=action, object_type="demo", object_id="")
+    audit_record(actor=None, action=action, object_type="demo", object_id="")
 
 
 def demo_load(*, force: bool = False) -> list[str]:
@@ -97,6 +107,9 @@ def demo_load(*, force: bool = False) -> list[str]:
         raise DemoRefused("Demo data is refused in this environment (production settings).")
     state = _demo_state()
     if state == "loaded" and not force:
+        # A demo loaded before two-factor sign-in existed: its accounts keep signing in with
+        # the password only (ADR 0034).
+        two_factor_exempt_mark(usernames=demo_usernames())
         return ["Demo data already loaded."]
     if state == "interrupted" and not force:
         raise DemoRefused(
@@ -104,7 +117,6 @@ def demo_load(*, force: bool = False) -> list[str]:
             "`manage.py loaddemo --force`, or start from an empty database."
         )
     with transaction.atomic():
-        AuditEntry.objects.filter(action__in=[DEMO_LOAD_STARTED, DEMO_LOADED]).delete()
         _demo_mark(DEMO_LOAD_STARTED)
     done = []
     report = province_import(province_code=DIEN_BIEN, eid="H11")
@@ -143,6 +155,8 @@ def demo_load(*, force: bool = False) -> list[str]:
                 full_name=acc.full_name,
                 password_hash=hashed,
                 is_staff=acc.staff,
+                # Demo accounts sign in with the password only (a banner says so; ADR 0034).
+                two_factor_exempt=True,
             )
             if acc.staff:
                 user.groups.add(group)
@@ -161,6 +175,7 @@ def demo_load(*, force: bool = False) -> list[str]:
         done += _demo_payments()
         done += _demo_ratings()
     done += _demo_signatures()
+    done += demo_simplification_load()
     _demo_mark(DEMO_LOADED)
     return done
 

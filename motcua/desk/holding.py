@@ -31,14 +31,12 @@ from django.core.files.storage import Storage, default_storage
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
-from motcua.dossiers.api import upload_problem
+from motcua.dossiers.api import max_files_per_dossier, upload_problem
 from motcua.dossiers.data import UploadedFile
 
 PREFIX = "intake-holding"
 #: A holding older than this is deleted (the form was left; the officer started again).
 HOLD_HOURS = 24
-#: At most this many held files per form (as for an online draft).
-MAX_FILES = 30
 #: Sweep every officer's expired holdings at most this often per process (seconds).
 SWEEP_EVERY = 600
 
@@ -124,8 +122,8 @@ def hold(
         if problem:
             problems.append(problem)
             continue
-        if count >= MAX_FILES:
-            problems.append(_("At most %(n)d files per dossier.") % {"n": MAX_FILES})
+        if count >= max_files_per_dossier():  # MOTCUA_MAX_FILES_PER_DOSSIER (ADR 0037)
+            problems.append(_("At most %(n)d files per dossier.") % {"n": max_files_per_dossier()})
             break
         file_id = secrets.token_hex(16)
         now = clock.now()

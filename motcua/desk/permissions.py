@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from motcua.accounts.api import roles_required, user_roles
-from motcua.accounts.data import Role
+from motcua.accounts.api import roles_required, two_factor_demo_off, user_roles
+from motcua.accounts.data import CATALOG_EDITOR_ROLES, Role
 from motcua.calendar.api import calendar_year_undecided_soon
 from motcua.core import clock
 from motcua.dossiers.api import notices_unread_count
+from motcua.privacy.api import LOG_READER_ROLES
 from motcua.reports.api import REPORT_ROLES
 
 if TYPE_CHECKING:
@@ -72,6 +73,12 @@ class NavInfo:
     #: For a province admin: the year starting soon (or started) without the government's
     #: day-off decision loaded (`calendar.api.calendar_year_undecided_soon`), else None.
     calendar_undecided_year: int | None = None
+    #: Catalog editors and province admins: the compliance cost and simplification plans.
+    sees_simplification: bool = False
+    #: A demo account with two-factor sign-in off: the desk shows a banner (ADR 0034).
+    two_factor_demo_off: bool = False
+    #: Supervisors and province admins read the log of personal data views (ADR 0036).
+    sees_personal_log: bool = False
 
 
 def nav_info(user: User) -> NavInfo:
@@ -84,9 +91,14 @@ def nav_info(user: User) -> NavInfo:
         sees_satisfaction=bool(roles & {r.value for r in SATISFACTION_ROLES}),
         unread=notices_unread_count(user=user),
         sees_reports=bool(roles & {r.value for r in REPORT_ROLES}),
+        sees_simplification=bool(
+            roles & {r.value for r in CATALOG_EDITOR_ROLES | {Role.PROVINCE_ADMIN}}
+        ),
+        sees_personal_log=bool(roles & {r.value for r in LOG_READER_ROLES}),
         calendar_undecided_year=(
             calendar_year_undecided_soon(today=timezone.localtime(clock.now()).date())
             if Role.PROVINCE_ADMIN in roles
             else None
         ),
+        two_factor_demo_off=two_factor_demo_off(user=user),
     )

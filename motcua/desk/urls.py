@@ -12,10 +12,13 @@ from motcua.desk.views import (
     overview,
     papers,
     payments,
+    personal,
     reports,
     satisfaction,
     search,
+    simplification,
     times,
+    twofactor,
     worklist,
 )
 
@@ -39,7 +42,28 @@ urlpatterns = [
     path("bao-cao/tai-ve/<int:job_id>/", exports.export_download, name="export_download"),
     path("bao-cao/thoi-gian/", times.processing_times, name="report_times"),
     path("bao-cao/tong-quan/", dashboard.dashboard, name="report_dashboard"),
+    path("don-gian-hoa/", simplification.plan_list_view, name="simplification_plans"),
+    path("don-gian-hoa/chi-phi/", simplification.cost_view, name="simplification_cost"),
+    path("don-gian-hoa/moi/", simplification.plan_create_view, name="simplification_create"),
+    path(
+        "don-gian-hoa/<int:plan_id>/", simplification.plan_detail_view, name="simplification_plan"
+    ),
+    path(
+        "don-gian-hoa/<int:plan_id>/sua/", simplification.plan_edit_view, name="simplification_edit"
+    ),
+    path(
+        "don-gian-hoa/<int:plan_id>/thao-tac/<str:action>/",
+        simplification.plan_action_view,
+        name="simplification_action",
+    ),
+    path(
+        "don-gian-hoa/<int:plan_id>/phuong-an.xlsx",
+        simplification.plan_export_view,
+        name="simplification_export",
+    ),
     path("thong-bao/da-doc/", monitor.notices_mark_read, name="notices_mark_read"),
+    path("xac-thuc-hai-lop/", twofactor.two_factor, name="two_factor"),
+    path("xac-thuc-hai-lop/dat-lai/", twofactor.two_factor_reset_view, name="two_factor_reset"),
     path("ho-so/<str:code>/", dossier.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/thao-tac/<str:action>/", dossier.dossier_action, name="action"),
     path("ho-so/<str:code>/tep/<int:document_id>/", dossier.dossier_document, name="document"),
@@ -47,4 +71,8 @@ urlpatterns = [
     path("ho-so/<str:code>/mau/<str:kind>.pdf", papers.form_pdf, name="form_pdf"),
     path("ho-so/<str:code>/phieu-bo-sung/", papers.completion_notice, name="completion_notice"),
     path("ho-so/<str:code>/phieu-tu-choi/", papers.refusal_notice, name="refusal_notice"),
+    path(
+        "ho-so/<str:code>/du-lieu-ca-nhan/", personal.personal_data_show, name="personal_data_show"
+    ),
+    path("du-lieu-ca-nhan/nhat-ky/", personal.view_log, name="personal_data_log"),
 ]

@@ -8,7 +8,6 @@ See docs/adr/0009-signatures.md.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import hashlib
@@ -25,6 +24,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.aio import run_coroutine
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import nfc
 
@@ -91,20 +91,6 @@ class SignerConfig:
             cert_label=cert_label or key_label,
             user_pin=user_pin,
         )
-
-
-def run_coroutine(coro: Any) -> Any:
-    """Run a coroutine to completion from synchronous code, also when the calling thread
-    already runs an event loop (e.g. inside Playwright's sync API or an async server):
-    then it runs on a short-lived worker thread with its own loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 def tsa_from_settings() -> tuple[str | None, float]:

@@ -8,6 +8,7 @@ from motcua.dossiers.permissions import (
     access_dossier_for_officer,
     applicant_actions,
     available_actions,
+    handles_dossier,
     step_context,
     visible_dossiers,
 )
@@ -94,6 +95,14 @@ from motcua.dossiers.services.paperwork import (
     result_signing_failure,
     tracking_url,
 )
+from motcua.dossiers.services.personal_data import (
+    ANONYMISED_NAME,
+    Anonymised,
+    applicant_files,
+    applicant_personal_data,
+    dossier_anonymise,
+    dossiers_closed_before,
+)
 from motcua.dossiers.services.processing import (
     dossier_answer_consultation,
     dossier_apologize,
@@ -117,6 +126,7 @@ from motcua.dossiers.services.transition import (
     transition_hook_add,
     transition_hook_remove,
 )
+from motcua.dossiers.services.uploads import max_files_per_dossier
 from motcua.dossiers.validators import upload_problem
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
@@ -128,6 +138,13 @@ from motcua.dossiers.workflow import (
 )
 
 __all__ = [
+    "ANONYMISED_NAME",
+    "Anonymised",
+    "applicant_files",
+    "applicant_personal_data",
+    "dossier_anonymise",
+    "dossiers_closed_before",
+    "handles_dossier",
     "APPLICANT_FIELD_ORDER",
     "APPLICANT_MAX_LENGTHS",
     "DRAFT_STEPS",
@@ -201,6 +218,7 @@ __all__ = [
     "dossier_intake_check",
     "supplement_answer_due",
     "upload_problem",
+    "max_files_per_dossier",
     "dossier_receive_supplement",
     "dossier_refuse",
     "dossier_reject",

@@ -6,8 +6,10 @@ with it."""
 
 from __future__ import annotations
 
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+
 from motcua.core.errors import NotFound
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 
 
 def dossier_lock(*, dossier_id: int | None = None, code: str | None = None) -> Dossier | None:
@@ -25,8 +27,23 @@ def dossier_lock(*, dossier_id: int | None = None, code: str | None = None) -> D
 
 
 def dossier_for_update(*, dossier_id: int) -> Dossier:
-    """The dossier, locked (`dossier_lock`); NotFound when there is none."""
-    dossier = dossier_lock(dossier_id=dossier_id)
+    """The dossier, locked (`dossier_lock`); NotFound when there is none. For a dossier whose
+    chain head is its first event (ADR 0035, `dossiers.chain`), that event's hash is read in
+    the same statement (`first_event_hash`; "" otherwise): the next event chains onto it."""
+    first = DossierEvent.objects.filter(dossier_id=OuterRef("pk")).order_by("id").values("hash")
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", "receiving_agency", "deciding_agency")
+        .annotate(
+            first_event_hash=Case(
+                When(chain_head="", then=Subquery(first[:1])),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .filter(pk=dossier_id)
+        .first()
+    )
     if dossier is None:
         raise NotFound("No such dossier.", code="not_found")
     return dossier

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -149,6 +150,12 @@ class Dossier(BaseModel):
     )
     result_delivery_address = models.CharField(_("postal address"), max_length=500, blank=True)
     returned_to = models.CharField(_("received by"), max_length=255, blank=True)
+    # The hash of the dossier's last event (ADR 0035, `dossiers.chain`): "" while its only event
+    # is the one that created it (the intake writes no UPDATE for it), "-" for a dossier from
+    # before the chain whose events are not chained yet (`manage.py audit_chain_backfill`).
+    chain_head = models.CharField(
+        _("audit chain head"), max_length=64, blank=True, default="", editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -371,6 +378,28 @@ class DossierEvent(models.Model):
     )
     note = models.TextField(blank=True, verbose_name=_("note"))
     data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    # The dossier's hash chain (ADR 0035): the hash of the dossier's previous event and this
+    # event's own (SHA-256 of the previous hash and of CHAIN_FIELDS); "" before the chain.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+
+    #: The fields the hash covers (foreign keys by id).
+    CHAIN_FIELDS: ClassVar[tuple[str, ...]] = (
+        "dossier",
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "from_status",
+        "to_status",
+        "step",
+        "from_agency",
+        "to_agency",
+        "to_user",
+        "deadline_status",
+        "note",
+        "data",
+    )
 
     class Meta:
         verbose_name = _("dossier event")

@@ -248,3 +248,37 @@ def require_may(*, user: User | None, dossier: Dossier, action: Action) -> None:
     roles = user_roles(user=user)
     if not _may(action, user, roles, dossier, step_context(dossier)):
         raise PermissionDenied(_("You may not do this on this dossier now."), code="forbidden")
+
+
+def handles_dossier(
+    *, user: User, dossier: Dossier, roles: set[tuple[str, int | None]] | None = None
+) -> bool:
+    """Whether the user handles the dossier, so sees its applicant's personal data unmasked
+    (Decree 13/2023/ND-CP; ADR 0036). Handling means, and only means:
+
+    - a desk officer (Bộ phận Một cửa) of the receiving agency: receives, returns the result;
+    - the officer holding a step of it now, or who held one before (its assignee, including
+      consultations and transfers; the leader who approves holds the approve step);
+    - for an open step no one has taken yet: the holders of its role at its agency (they take
+      it from their queue), and for an open consultation the leaders of the consulted agency
+      (they answer it).
+
+    Everyone else who may open the dossier (supervisors, admins, colleagues of the agency)
+    sees it masked and must give a reason to see the personal data. Uses `dossier.steps`
+    (prefetch it for a list) and the user's roles (`roles`, read once for a list)."""
+    if not user.is_authenticated:
+        return False
+    if roles is None:
+        roles = user_roles(user=user)
+    if _holds(roles, Role.DESK_OFFICER, dossier.receiving_agency_id):
+        return True
+    for step in dossier.steps.all():
+        if step.assignee_id == user.pk:
+            return True
+        if step.status not in OPEN_STEP:
+            continue
+        if step.assignee_id is None and _holds(roles, step.role, step.agency_id):
+            return True
+        if step.parent_id is not None and _holds(roles, Role.LEADER, step.agency_id):
+            return True
+    return False

@@ -36,11 +36,21 @@ _SAME_TYPE = {".pdf": {"pdf"}, ".jpg": {"jpg", "jpeg"}, ".png": {"png"}}
 _NAME_DROP = re.compile(r"[\x00-\x1f\x7f<>:\"|?*\\/]")
 
 
+#: Names Windows gives to devices, whatever the extension ("CON.pdf", "com1.tar.pdf"; the
+#: superscript digits count too): a file saved under one cannot be opened there.
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789¹²³"]
+)
+
+
 def sanitize_filename(name: str, content_type: str | None = None) -> str:
     """A file name safe to store and show: no directories (the part after the last / or \\),
-    no control or reserved characters, NFC (Vietnamese letters kept), spaces collapsed, at
-    most 120 characters with the extension kept, never empty nor starting with a dot. When
-    the real type is known, the extension says it (a PDF is never stored as “.exe”)."""
+    no control, format (bidirectional overrides such as U+202E, zero-width characters) or
+    reserved characters, NFC (Vietnamese letters kept), spaces collapsed, at most 120
+    characters with the extension kept, never empty nor starting with a dot, never a Windows
+    device name (prefixed with “_”). When the real type is known, the extension says it (a PDF
+    is never stored as “.exe”)."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = unicodedata.normalize("NFC", base)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
@@ -54,8 +64,26 @@ def sanitize_filename(name: str, content_type: str | None = None) -> str:
     if wanted is not None and ext not in _SAME_TYPE[wanted]:
         stem, ext = base, wanted[1:]  # keep the whole name, say the real type
     stem = stem.strip(" .") or "tep"
+    if stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        stem = "_" + stem
     suffix = f".{ext}" if ext else ""
     return stem[: MAX_NAME_CHARS - len(suffix)].rstrip(" .") + suffix
+
+
+#: Bytes of a sanitised name kept in the stored file's name: with the 17 of the checksum
+#: prefix and the 8 storage may add against a clash, well under the 255 bytes a file name may
+#: take on ext4, XFS or S3 keys' segments (60 emoji are 240 bytes: they used to fail).
+STORED_NAME_BYTES = 160
+
+
+def stored_name(sha256: str, name: str) -> str:
+    """The file's name in storage: the checksum's first 16 digits and the end of the (already
+    sanitised) name, cut on a character boundary to at most STORED_NAME_BYTES bytes in UTF-8,
+    so the extension stays."""
+    tail = name[-80:]
+    while len(tail.encode("utf-8")) > STORED_NAME_BYTES:
+        tail = tail[1:]
+    return f"{sha256[:16]}-{tail.lstrip(' .') or 'tep'}"
 
 
 def scan_problem(name: str, content: bytes) -> str | None:

@@ -28,6 +28,7 @@ from motcua.payments.selectors import (
     payment_online,
     payment_reconciliation,
     payment_status_for_dossier,
+    payments_personal_data,
 )
 from motcua.payments.services import (
     PaymentStart,
@@ -81,6 +82,7 @@ def payment_sandbox_settle(*, payment: Payment, button: str = "pay") -> ConfirmR
 
 
 __all__ = [
+    "payments_personal_data",
     "STATUS_LABELS",
     "ConfirmResult",
     "DossierPaymentStatus",

@@ -403,3 +403,24 @@ def payment_reconciliation(
         payments=payments,
         mismatches=mismatches,
     )
+
+
+def payments_personal_data(*, dossier_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The payments of these dossiers as JSON-ready data, for their applicant's own-data
+    export (ADR 0036): amount, fees, status, times, the payer's name; not the gateway's raw
+    data. One query."""
+    rows = Payment.objects.filter(dossier_id__in=list(dossier_ids)).order_by("id")
+    return [
+        {
+            "dossier_id": p.dossier_id,
+            "order_ref": p.order_ref,
+            "amount_vnd": p.amount_vnd,
+            "fee_lines": p.fee_lines,
+            "status": p.status,
+            "payer_name": p.payer_name,
+            "bank_code": p.bank_code,
+            "created_at": p.created_at.isoformat(),
+            "paid_at": p.paid_at.isoformat() if p.paid_at else None,
+        }
+        for p in rows
+    ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from motcua.portal import public_dossiers, views, views_stats
+from motcua.portal import public_dossiers, views, views_simplification, views_stats
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("tra-cuu-ho-so/<str:code>/", public_dossiers.track, name="track_code"),
     path("kiosk/", public_dossiers.kiosk, name="kiosk"),
     path("thong-ke/", views_stats.statistics, name="statistics"),
+    path("don-gian-hoa/", views_simplification.simplification, name="simplification"),
     path("xac-thuc/", public_dossiers.verify, name="verify"),
     path("xac-thuc/<str:code>/", public_dossiers.verify_registered, name="verify_code"),
     path("verify/<str:code>/", public_dossiers.verify_registered, name="verify_code_en"),

@@ -6,6 +6,7 @@ redirect, errors beside the fields with what the person typed kept."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -26,9 +27,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.accounts.api import (
     OidcError,
@@ -42,16 +43,22 @@ from motcua.accounts.api import (
     citizen_sign_up,
     citizen_verify_contact,
     commune_choices,
+    mark_session_verified,
     oidc_enabled,
     oidc_start,
     password_reset_code_send,
     password_reset_users,
     password_reset_with_code,
+    recovery_codes_left,
+    session_two_factor_state,
     signed_in,
+    two_factor_state,
+    two_factor_verify,
+    user_get,
     user_landing,
     verification_code_send,
 )
-from motcua.accounts.data import Landing
+from motcua.accounts.data import Landing, TwoFactorState
 from motcua.core.access import public
 from motcua.core.errors import ApplicationError
 from motcua.core.links import public_url
@@ -334,11 +341,57 @@ class CitizenLoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         return after_sign_in_url(self.request, self.request.user, self.get_redirect_url())
 
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """The password is right. Someone with an authenticator is not signed in yet: the
+        second step asks for a code (the password stays good for a few minutes). Someone who
+        must set one up is signed in and sent to set it up (the middleware lets them reach
+        nothing else); anyone else is signed in (ADR 0034)."""
+        user = form.get_user()
+        state = two_factor_state(user=user)
+        if state is TwoFactorState.VERIFY:
+            self.request.session[TWO_FACTOR_PENDING_KEY] = {
+                "user": user.pk,
+                "backend": getattr(user, "backend", BACKEND),
+                "next": self.get_redirect_url(),
+                "at": time.time(),
+            }
+            return redirect("portal:two_factor_verify")
+        response = super().form_valid(form)
+        if state is TwoFactorState.ENROL:
+            return redirect(
+                reverse("desk:two_factor") + "?" + urlencode({"next": response["Location"]})
+            )
+        return response
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["oidc_enabled"] = oidc_enabled()
         context["oidc_name"] = settings.MOTCUA_OIDC_PROVIDER_NAME
         return context
+
+
+TWO_FACTOR_PENDING_KEY = "motcua_two_factor_pending"
+
+
+class SecondFactorForm(AccessibleForm):
+    otp = forms.CharField(
+        label=gettext_lazy("Authentication code"),
+        help_text=gettext_lazy(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "text",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "class": "code-input",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": gettext_lazy("Enter the code from your authenticator app.")},
+    )
 
 
 class EmailResetForm(PasswordResetForm):
@@ -451,6 +504,80 @@ def admin_login(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     return redirect_to_login(request.GET.get("next") or "/admin/", reverse("portal:login"))
+
+
+def _pending_second_step(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
+    """The person whose password was right a few minutes ago and who owes a code, or the
+    signed-in person whose session still owes one (a sign-in by another door)."""
+    user: Any = request.user
+    if user.is_authenticated:
+        if session_two_factor_state(request) is TwoFactorState.VERIFY:
+            return user, {"next": _safe_next(request, request.GET.get("next"), "")}
+        return None, {}
+    pending = request.session.get(TWO_FACTOR_PENDING_KEY) or {}
+    fresh = (
+        time.time() - float(pending.get("at", 0)) < 60 * settings.MOTCUA_TWO_FACTOR_PENDING_MINUTES
+    )
+    pk = pending.get("user")
+    found = user_get(pk=pk, active_only=True) if isinstance(pk, int) and fresh else None
+    if found is None:
+        request.session.pop(TWO_FACTOR_PENDING_KEY, None)
+        return None, {}
+    return found, pending
+
+
+@public
+def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
+    """/dang-nhap/xac-thuc-hai-lop/: the second step of signing in — a code of the person's
+    authenticator app, or one of their recovery codes (throttled like the password)."""
+    user, pending = _pending_second_step(request)
+    if user is None:
+        if request.user.is_authenticated:
+            return redirect(landing_url(request.user))
+        messages.info(request, _("Sign in again: the sign-in took too long."))
+        return redirect("portal:login")
+    form = SecondFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                kind = two_factor_verify(
+                    user=user,
+                    code=form.cleaned_data["otp"],
+                    address=str(request.META.get("REMOTE_ADDR", "")),
+                    request=request,
+                )
+            except ApplicationError as exc:
+                form.add_error("otp", exc.message)
+                form.mark_fields()
+                status = exc.status_code if exc.status_code in (401, 403, 429) else 400
+            else:
+                if not request.user.is_authenticated:
+                    auth_login(request, user, backend=pending.get("backend") or BACKEND)
+                request.session.pop(TWO_FACTOR_PENDING_KEY, None)
+                mark_session_verified(request)
+                if kind == "recovery":
+                    left = recovery_codes_left(user=user)
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You signed in with a recovery code: %(left)s is left. Make new "
+                            "recovery codes on the two-factor sign-in page.",
+                            "You signed in with a recovery code: %(left)s are left. Make new "
+                            "recovery codes on the two-factor sign-in page.",
+                            left,
+                        )
+                        % {"left": left},
+                    )
+                return redirect(after_sign_in_url(request, user, pending.get("next") or ""))
+        else:
+            status = 400
+    return render(
+        request,
+        "portal/account/two_factor_verify.html",
+        {"form": form, "person": user},
+        status=status,
+    )
 
 
 @public

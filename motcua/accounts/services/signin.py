@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import User
+from motcua.accounts.models import TwoFactorDevice, User
 from motcua.accounts.selectors import user_find_by_contact
 from motcua.core import ratelimit
 from motcua.core.errors import PermissionDenied
@@ -110,15 +110,11 @@ def account_key(identifier: str) -> str:
     return found.username if found is not None else identifier
 
 
-def password_sign_in(
-    *, request: HttpRequest | None, identifier: str, password: str, address: str
-) -> User | None:
-    """The active user with this username, email address or mobile number and password, or
-    None when they do not match (a failure, counted). Every door that takes a password calls
-    this: they share the counters (see the module's docstring).
-
-    Raises SignInThrottled (429, code "throttled") when a limit is reached."""
-    username = account_key(identifier)
+def throttle_try(*, username: str, address: str) -> tuple[_Counter, _Counter, _Counter]:
+    """Count one try for this account from this address in the three counters, before its
+    secret is checked. Raises SignInThrottled when a limit is reached (the try is taken back
+    from the counters that had room). The password and the second factor of two-factor
+    sign-in (`twofactor.two_factor_verify`) both count here."""
     window_seconds = settings.MOTCUA_LOGIN_FAILURE_WINDOW_MINUTES * 60
     counters = _counters(username, address)
     over: list[_Counter] = []
@@ -139,15 +135,46 @@ def password_sign_in(
             % {"minutes": math.ceil(retry_after / 60)},
             retry_after=retry_after,
         )
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        return None
+    return counters
+
+
+def throttle_success(counters: tuple[_Counter, _Counter, _Counter]) -> None:
+    """A try counted by `throttle_try` succeeded: forget the failures of its account at its
+    address; take the try back from the other two counters."""
     pair, per_account, per_address = counters
     ratelimit.reset(key=pair.key)
     cache.delete(_window_end_key(pair))
     ratelimit.release(key=per_account.key)
     ratelimit.release(key=per_address.key)
+
+
+def throttle_release(counters: tuple[_Counter, _Counter, _Counter]) -> None:
+    """A try counted by `throttle_try` was refused before its secret was checked: take it
+    back from the three counters."""
+    for counter in counters:
+        ratelimit.release(key=counter.key)
+
+
+def password_sign_in(
+    *, request: HttpRequest | None, identifier: str, password: str, address: str
+) -> User | None:
+    """The active user with this username, email address or mobile number and password, or
+    None when they do not match (a failure, counted). Every door that takes a password calls
+    this: they share the counters (see the module's docstring).
+
+    Raises SignInThrottled (429, code "throttled") when a limit is reached."""
+    username = account_key(identifier)
+    counters = throttle_try(username=username, address=address)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        return None
     assert isinstance(user, User)
+    if TwoFactorDevice.objects.filter(user=user).exists():
+        # Not signed in yet: only the second factor's success forgets the failures (wrong
+        # codes counted at this address stay counted; twofactor.two_factor_verify).
+        throttle_release(counters)
+    else:
+        throttle_success(counters)
     return user
 
 

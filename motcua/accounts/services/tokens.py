@@ -13,28 +13,58 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.data import TwoFactorState
 from motcua.accounts.models import ApiToken, User
 from motcua.accounts.services.signin import password_sign_in
+from motcua.accounts.services.twofactor import two_factor_state, two_factor_verify
 from motcua.core.audit import audit_record
-from motcua.core.errors import PermissionDenied
+from motcua.core.errors import PermissionDenied, ValidationFailed
 
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@transaction.atomic
-def api_token_issue(*, username: str, password: str, address: str = "") -> tuple[str, ApiToken]:
+def api_token_issue(
+    *, username: str, password: str, address: str = "", otp: str = ""
+) -> tuple[str, ApiToken]:
     """Check the credentials and issue a bearer token. The key is returned once, never stored.
 
     `username` may also be the account's email address or mobile number, as on the portal;
     `address` is the client's (the throttle counts per account and per address; "" outside a
-    request, e.g. in tests: all such calls share one address). Raises
-    PermissionDenied ("bad_credentials") or SignInThrottled ("throttled", 429)."""
+    request, e.g. in tests: all such calls share one address). `otp` is the code of the
+    account's authenticator app, or one of its recovery codes: needed for an account with
+    two-factor sign-in (ADR 0034); counted by the same throttle. Raises
+    PermissionDenied ("bad_credentials"), SignInThrottled ("throttled", 429),
+    ValidationFailed ("otp_required", field "otp"), PermissionDenied ("otp_invalid", field
+    "otp") or PermissionDenied ("two_factor_enrolment_required": set it up on the web first)."""
     user = password_sign_in(request=None, identifier=username, password=password, address=address)
     if user is None or not user.is_active:
         raise PermissionDenied(_("Wrong username or password."), code="bad_credentials")
     assert isinstance(user, User)
+    state = two_factor_state(user=user)
+    if state is TwoFactorState.ENROL:
+        raise PermissionDenied(
+            _(
+                "This account must use two-factor sign-in: sign in on the website once and set "
+                "up an authenticator app, then ask for a token with its code in the field otp."
+            ),
+            code="two_factor_enrolment_required",
+        )
+    if state is TwoFactorState.VERIFY:
+        if not (otp or "").strip():
+            message = _(
+                "This account uses two-factor sign-in: send the 6-digit code of its "
+                "authenticator app (or a recovery code) in the field otp."
+            )
+            raise ValidationFailed(message, code="otp_required", field_errors={"otp": [message]})
+        # Raises otp_invalid or throttled; a wrong code is counted (not rolled back).
+        two_factor_verify(user=user, code=otp, address=address)
+    return _issue(user)
+
+
+@transaction.atomic
+def _issue(user: User) -> tuple[str, ApiToken]:
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

@@ -235,7 +235,7 @@ def test_calendar_operations_are_public_and_documented(client: Client, db: None)
         operation = schema["paths"][path]["get"]
         assert operation["tags"] == ["calendar"]
         assert "security" not in operation
-        assert set(operation["responses"]) == {"200", "400"}
+        assert set(operation["responses"]) == {"200", "400", "503"}
     assert set(schema["components"]["schemas"]["DeadlineOut"]["properties"]) == {
         "deadline",
         "clock_start",

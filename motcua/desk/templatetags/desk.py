@@ -15,11 +15,19 @@ from motcua.accounts.api import commune_name as accounts_commune_name
 from motcua.calendar.api import calendar_year_provisional
 from motcua.desk import presenters
 from motcua.desk.forms.errors import anchor_id
+from motcua.privacy.api import ApplicantView, applicant_view
 
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
 
 register = template.Library()
+
+
+@register.filter
+def masked_applicant(dossier: Dossier) -> ApplicantView:
+    """The dossier's applicant with every personal field masked: what every list shows
+    (privacy.api.applicant_view, ADR 0036)."""
+    return applicant_view(dossier, masked=True)
 
 
 @register.filter

@@ -26,12 +26,15 @@ from motcua.dossiers.api import (
     step_deadline_view,
 )
 from motcua.payments.api import payment_status_for_dossier, vnd_figures
+from motcua.privacy.api import applicant_view, mask_address
 
 from .. import presenters
 from ..forms.actions import ACTION_FORMS, ActionForm
 from ..forms.errors import apply_domain_errors
+from ..forms.personal import RevealForm
 from ..permissions import viewers, workers
 from .common import dossier_url, load_dossier, officer, render_desk
+from .personal_access import log_if_unmasked, require_unmasked
 
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
@@ -94,8 +97,13 @@ def _page(
     failed: ActionForm | None = None,
     problem: str = "",
     status: int = 200,
+    reveal_form: RevealForm | None = None,
 ) -> HttpResponse:
     prefetch_related_objects([dossier], "steps__agency", "steps__assignee", "documents")
+    # Personal data (ADR 0036): unmasked for whoever handles the dossier or gave a reason,
+    # and then every view is logged; masked for everyone else, with the reason form.
+    personal = log_if_unmasked(request, dossier)
+    masked = not personal.unmasked
     ctx = step_context(dossier)
     view = deadline_view(dossier=dossier)
     steps = sorted(dossier.steps.all(), key=lambda s: (s.position, s.parent_id or 0, s.pk))
@@ -112,11 +120,19 @@ def _page(
     ]
     panels = _panels(dossier, request, failed)
     failed_label = str(presenters.ACTION_LABELS.get(failed.action, "")) if failed else ""
+    if reveal_form is not None:
+        failed_label = _("Show personal data")
     return render_desk(
         request,
         "desk/dossier_detail.html",
         {
             "d": dossier,
+            "applicant": applicant_view(dossier, masked=masked),
+            "personal": personal,
+            "reveal_form": reveal_form or RevealForm(),
+            "delivery_address": mask_address(dossier.result_delivery_address)
+            if masked
+            else dossier.result_delivery_address,
             "ref": presenters.dossier_ref(dossier),
             "status_label": presenters.status_label(dossier.status),
             "national_status": presenters.national_status(dossier.status),
@@ -147,6 +163,10 @@ def _page(
         },
         status=status,
     )
+
+
+#: The dossier page for the views of other modules (the reveal form's errors).
+render_dossier_page = _page
 
 
 def _fee_summary(dossier: Dossier) -> dict[str, Any]:
@@ -207,8 +227,9 @@ def dossier_document(request: HttpRequest, code: str, document_id: int) -> HttpR
     """Stream one file of the dossier to an officer who may see the dossier."""
     dossier = load_dossier(request, code)
     document = dossier.documents.filter(pk=document_id).first()
-    if document is None:
+    if document is None or not document.file:  # no file: deleted by the anonymisation
         raise Http404
+    require_unmasked(request, dossier)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

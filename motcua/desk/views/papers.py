@@ -17,6 +17,7 @@ from motcua.dossiers.api import dossier_events, tracking_url
 from .. import presenters
 from ..permissions import viewers
 from .common import load_dossier, render_desk
+from .personal_access import require_unmasked
 
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
@@ -45,6 +46,7 @@ def _issued_at(dossier: Dossier, action: str) -> dt.datetime | None:
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01)."""
     dossier = load_dossier(request, code)
+    require_unmasked(request, dossier)  # the papers copy the applicant's personal data
     if dossier.received_at is None or not dossier.code:
         raise Http404
     received = [row for row in dossier.checklist or [] if row.get("received")]
@@ -70,6 +72,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 def completion_notice(request: HttpRequest, code: str) -> HttpResponse:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02)."""
     dossier = load_dossier(request, code)
+    require_unmasked(request, dossier)  # the papers copy the applicant's personal data
     if dossier.status != "completion_requested":
         raise Http404
     return render_desk(
@@ -83,6 +86,7 @@ def completion_notice(request: HttpRequest, code: str) -> HttpResponse:
 def refusal_notice(request: HttpRequest, code: str) -> HttpResponse:
     """Phiếu từ chối tiếp nhận giải quyết hồ sơ (form 03)."""
     dossier = load_dossier(request, code)
+    require_unmasked(request, dossier)  # the papers copy the applicant's personal data
     if dossier.status != "refused":
         raise Http404
     return render_desk(
@@ -104,6 +108,7 @@ def form_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     from motcua.dossiers.api import dossier_form_pdf
 
     dossier = load_dossier(request, code)
+    require_unmasked(request, dossier)  # the papers copy the applicant's personal data
     if kind not in PDF_FORMS:
         raise Http404
     try:

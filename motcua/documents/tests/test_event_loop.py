@@ -4,7 +4,7 @@ sync API in tests, an async server in production)."""
 import asyncio
 import concurrent.futures
 
-from motcua.documents.signing import run_coroutine
+from motcua.core.aio import run_coroutine
 
 
 async def _answer() -> int:

@@ -15,9 +15,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
 from motcua.core import clock
+from motcua.core.aio import run_coroutine
 from motcua.core.errors import ValidationFailed
 from motcua.documents.api import pdf_signable_check, sign_pdf
-from motcua.documents.signing import _load_pkcs12, run_coroutine
+from motcua.documents.signing import _load_pkcs12
 from motcua.documents.tests.test_signing import (
     ThrowawayPki,
     make_throwaway_pki,

@@ -39,11 +39,13 @@ from motcua.dossiers.models import Dossier, DossierDocument
 from motcua.dossiers.services.codes import dossier_code_next, dossier_code_next_at_desk
 from motcua.dossiers.services.steps import steps_instantiate
 from motcua.dossiers.services.transition import dossier_creation, dossier_transition
+from motcua.dossiers.services.uploads import upload_limits_check
 from motcua.dossiers.validators import (
     id_number_problem,
     phone_problem,
     sanitize_filename,
     sniff_content_type,
+    stored_name,
     tax_code_problem,
     upload_problem,
 )
@@ -236,7 +238,7 @@ def _store_files(
                 checklist_position=f.checklist_position,
                 uploaded_by=actor,
             )
-            doc.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(f.content), save=False)
+            doc.file.save(stored_name(digest, name), ContentFile(f.content), save=False)
             written.append((doc.file.storage, doc.file.name))
             journal = _written.get()
             if journal is not None:
@@ -276,6 +278,15 @@ def _files_errors(files: Sequence[UploadedFile]) -> dict[str, list[str]]:
         if problem:
             errors.setdefault(f"documents[{i}]", []).append(problem)
     return errors
+
+
+def _files_count_errors(files: Sequence[UploadedFile]) -> dict[str, list[str]]:
+    """More files at once than a dossier may hold (docs/adr/0037; no query)."""
+    try:
+        upload_limits_check(files=files)
+    except ValidationFailed as exc:
+        return dict(exc.field_errors)
+    return {}
 
 
 MAX_PAPER_COUNT = 99  # originals or copies of one document handed in
@@ -415,6 +426,7 @@ def _intake_problems(
         errors["decision"] = [_("The decision is accept, request_completion or refuse.")]
     merge(_validate_applicant(applicant))
     merge(_files_errors(files))
+    merge(_files_count_errors(files))
     check = _IntakeCheck(errors=errors, version=version)
     if version is None:
         return check
@@ -613,6 +625,7 @@ def dossier_submit_online(
     Files that name a checklist position tick that document in the dossier's checklist."""
     errors = _validate_applicant(applicant)
     errors.update(_files_errors(files))
+    errors.update(_files_count_errors(files))
     version = procedure_get_current(code=procedure_code)
     cleaned: dict[str, Any] = {}
     if version is None:

@@ -41,7 +41,8 @@ from motcua.dossiers.services.intake import (
     dossier_submit_online,
 )
 from motcua.dossiers.services.transition import dossier_transition
-from motcua.dossiers.validators import sanitize_filename, sniff_content_type
+from motcua.dossiers.services.uploads import upload_limits_check
+from motcua.dossiers.validators import sanitize_filename, sniff_content_type, stored_name
 from motcua.dossiers.workflow import DossierStatus
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 S = DossierStatus
 ONLINE_LEVELS = ("full", "partial")
 DELIVERY_METHODS = ("desk", "post", "online")
-MAX_DRAFT_FILES = 30
 APPLICANT_KEYS = (
     "kind",
     "full_name",
@@ -302,9 +302,8 @@ def online_draft_file_add(
             _("Say which document of the checklist this file is."),
             field_errors={"documents": [_("Say which document of the checklist this file is.")]},
         )
-    if draft.files.count() >= MAX_DRAFT_FILES:
-        message = _("At most %(n)d files per dossier.") % {"n": MAX_DRAFT_FILES}
-        raise ValidationFailed(message, field_errors={key: [message]})
+    # Files of the draft and the owner's quota: one query (docs/adr/0037).
+    upload_limits_check(files=[file], user_id=owner.pk, draft_id=draft.pk, field=key)
     problems = _files_errors([file])
     if problems:
         messages = [m for ms in problems.values() for m in ms]
@@ -320,7 +319,7 @@ def online_draft_file_add(
         size=len(file.content),
         content_type=content_type,
     )
-    row.file.save(f"{digest[:16]}-{name[-80:]}", ContentFile(file.content), save=False)
+    row.file.save(stored_name(digest, name), ContentFile(file.content), save=False)
     try:
         row.save()
         _reach(draft, "documents")
@@ -483,6 +482,10 @@ def supplement_answer_due(
     return deadlines.calendar().deadline(start, days, "working_days")
 
 
+def _user_id(actor: User | None) -> int | None:
+    return actor.pk if actor is not None and actor.is_authenticated else None
+
+
 def _need_files(files: Sequence[UploadedFile]) -> None:
     if not files:
         message = _("Upload the documents you were asked for.")
@@ -505,6 +508,9 @@ def dossier_resubmit(
     with dossier_transition(
         dossier_id=dossier_id, action="submit", actor=actor, by_applicant=True
     ) as t:
+        # The dossier's files and the applicant's quota, once the dossier is locked and the
+        # actor known to be its applicant (docs/adr/0037).
+        upload_limits_check(files=files, user_id=_user_id(actor), dossier_id=dossier_id)
         dossier = t.dossier
         t.move_to(S.SUBMITTED)
         now = clock.now()
@@ -541,6 +547,8 @@ def dossier_supplement_upload(
     if dossier is None:
         raise NotFound(_("No such dossier."), code="not_found")
     require_applicant(user=actor, dossier=dossier)
+    # The applicant's quota here; the dossier's file count in dossier_receive_supplement.
+    upload_limits_check(files=files, user_id=_user_id(actor))
     return processing.dossier_receive_supplement(
         dossier_id=dossier_id, actor=actor, files=files, note=note
     )

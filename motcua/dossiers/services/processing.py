@@ -48,6 +48,7 @@ from motcua.dossiers.services.steps import (
     steps_skip_to_return,
 )
 from motcua.dossiers.services.transition import Transition, dossier_transition
+from motcua.dossiers.services.uploads import upload_limits_check
 from motcua.dossiers.validators import id_number_problem, sniff_content_type
 from motcua.dossiers.workflow import (
     Action,
@@ -355,6 +356,8 @@ def dossier_receive_supplement(
     if errors:
         raise ValidationFailed(_("A file was refused."), field_errors=errors)
     with dossier_transition(dossier_id=dossier_id, action=A.RECEIVE_SUPPLEMENT, actor=actor) as t:
+        # Files per dossier, counted under the dossier's lock (docs/adr/0037).
+        upload_limits_check(files=files, dossier_id=dossier_id)
         dossier = t.dossier
         now = clock.now()
         cal = deadlines.calendar()
@@ -665,6 +668,15 @@ def _return_result(
         problem = id_number_problem(receiver_id_number)
         if problem:
             raise ValidationFailed(problem, field_errors={"receiver_id_number": [problem]})
+    returned_to = f"{nfc(receiver_name).strip()} {receiver_id_number.strip()}".strip()
+    # Name and ID number share one column: too long was a 500 on PostgreSQL (ADR 0038).
+    limit = Dossier._meta.get_field("returned_to").max_length or 0
+    if len(returned_to) > limit:
+        message = _("Ensure this value has at most %(max)d characters (it has %(length)d).") % {
+            "max": max(limit - len(receiver_id_number.strip()) - 1, 0),
+            "length": len(nfc(receiver_name).strip()),
+        }
+        raise ValidationFailed(message, field_errors={"receiver_name": [message]})
     with dossier_transition(dossier_id=dossier_id, action=A.RETURN_RESULT, actor=actor) as t:
         dossier = t.dossier
         if result_unsigned(dossier=dossier) is not None:
@@ -675,7 +687,7 @@ def _return_result(
         t.move_to(S.RETURNED)
         dossier.returned_at = now
         dossier.return_method = method
-        dossier.returned_to = f"{nfc(receiver_name).strip()} {receiver_id_number.strip()}".strip()
+        dossier.returned_to = returned_to
         t.record(
             step=step,
             # The handover of the result to the applicant is labelled with the dossier's

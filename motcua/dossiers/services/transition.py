@@ -18,9 +18,11 @@ block, `move_to` checks the one TRANSITIONS table (`workflow.assert_can_transiti
 and is the only place a dossier's status is assigned (tests/test_status_writes.py).
 
 Closing (when the block ends without an error): the dossier's changed fields are saved with
-`update_fields` (the status whenever `move_to` was called, and `updated_at`), the
-DossierEvent is written (`services/events.py`, which also sends `dossier_event_recorded`),
-the transition hooks run, and the after-commit jobs are scheduled
+`update_fields` (the status whenever `move_to` was called, and `updated_at`) with the
+dossier's audit chain head (ADR 0035: also for a handover, which changes no other column;
+not for a new dossier otherwise unchanged), the DossierEvent is written, chained
+(`services/events.py`, which also sends `dossier_event_recorded`), the transition hooks
+run, and the after-commit jobs are scheduled
 (`core.jobs.enqueue_on_commit`). An error anywhere leaves nothing: the caller's transaction
 rolls back and no hook or job runs.
 
@@ -42,7 +44,9 @@ from django.db import models, transaction
 from django.db.transaction import TransactionManagementError
 
 from motcua.core import fastinsert
+from motcua.core.chain import GENESIS
 from motcua.core.jobs import enqueue_on_commit
+from motcua.dossiers.chain import head_for_next
 from motcua.dossiers.locks import dossier_for_update, steps_lock
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import require_applicant, require_may, state_problem, step_context
@@ -69,6 +73,8 @@ STEPLESS = frozenset({Action.ACCEPT, Action.REQUEST_COMPLETION, Action.REFUSE})
 
 #: Saved with every change of the row (auto_now), never compared.
 _ALWAYS = "updated_at"
+#: The dossier's audit chain head (ADR 0035): set by the closing only.
+_HEAD = "chain_head"
 
 
 def transition_hook_add(hook: TransitionHook) -> TransitionHook:
@@ -92,7 +98,7 @@ def _fields() -> tuple[tuple[str, bool], ...]:
     return tuple(
         (f.attname, isinstance(f, models.JSONField))
         for f in Dossier._meta.concrete_fields
-        if not f.primary_key and f.attname != _ALWAYS
+        if not f.primary_key and f.attname not in (_ALWAYS, _HEAD)
     )
 
 
@@ -120,8 +126,17 @@ def _require_transaction() -> None:
 class Transition:
     """One action on a locked dossier, being made (see the module's docstring)."""
 
-    def __init__(self, dossier: Dossier, *, action: str, actor: User | None, before: str):
+    def __init__(
+        self,
+        dossier: Dossier,
+        *,
+        action: str,
+        actor: User | None,
+        before: str,
+        creation: bool = False,
+    ):
         self.dossier = dossier
+        self._creation = creation
         self.action = action
         self.actor = actor
         #: The status when the row was locked ("" for a new dossier): the event's from_status.
@@ -178,13 +193,24 @@ class Transition:
         if self._event is None:
             raise RuntimeError(f"The transition “{self.action}” recorded no event.")
         changed = self.changed_fields()
-        if changed:
-            self.dossier.save(update_fields=[*changed, _ALWAYS])
+        # The event chains onto the dossier's last one (ADR 0035); the row saved with the new
+        # head right before the event's INSERT. A new dossier whose row is otherwise unchanged
+        # keeps the head "" (its one event is the head): the intake writes no UPDATE.
+        prev = GENESIS if self._creation else head_for_next(self.dossier)
+
+        def save_row(event: DossierEvent) -> None:
+            if self._creation and not changed:
+                return
+            self.dossier.chain_head = event.hash
+            self.dossier.save(update_fields=[*changed, _HEAD, *([_ALWAYS] if changed else [])])
+
         event = dossier_event_record(
             dossier=self.dossier,
             actor=self.actor,
             action=self.action,
             from_status=self.before,
+            prev_hash=prev,
+            before_insert=save_row,
             **self._event,
         )
         for hook in tuple(_HOOKS):
@@ -244,6 +270,6 @@ def dossier_creation(
         raise ValueError(f"A dossier is not created “{status}”.")
     dossier.status = status
     fastinsert.insert([dossier])
-    transition = Transition(dossier, action=action, actor=actor, before="")
+    transition = Transition(dossier, action=action, actor=actor, before="", creation=True)
     yield transition
     transition._close()

@@ -94,7 +94,13 @@ def test_the_dossier_row_is_written_once_and_only_when_it_changed(world, receive
     assert _writes(forward, "dossiers_dossierevent") == ["INSERT"]
     with CaptureQueriesContext(connection) as take:
         act(d, u["cv"], "take", at(2026, 3, 2, 11, 0))
-    assert _writes(take, "dossiers_dossier") == []  # a handover: the row is unchanged
+    # A handover: no column changed; only the audit chain's head is written (ADR 0035).
+    assert _writes(take, "dossiers_dossier") == ["UPDATE"]
+    (head,) = [
+        q["sql"] for q in take.captured_queries if q["sql"].startswith('UPDATE "dossiers_dossier"')
+    ]
+    assert head.split(" WHERE ")[0].split(" SET ")[1].startswith('"chain_head" = ')
+    assert "," not in head.split(" WHERE ")[0]  # that column only
     assert _writes(take, "dossiers_dossierevent") == ["INSERT"]
     with CaptureQueriesContext(connection) as again:
         act(d, u["cv"], "forward", at(2026, 3, 3, 10, 0), to_user=u["ld"].pk)

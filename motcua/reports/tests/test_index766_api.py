@@ -142,7 +142,7 @@ def test_openapi_documents_the_index(client, db):
     doc = client.get("/api/v1/openapi.json").json()
     operation = doc["paths"]["/api/v1/reports/index766"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"year", "agency", "until"}
-    assert set(operation["responses"]) == {"200", "400", "401", "403"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "503"}
     schemas = doc["components"]["schemas"]
     indicator = schemas["IndexIndicatorOut"]["properties"]
     assert {"code", "rate", "points", "numerator", "denominator", "source"} <= set(indicator)

@@ -737,7 +737,10 @@ def test_openapi_documents_every_dossier_operation(client, db):
         return _ref(op["requestBody"]["content"]["application/json"]["schema"])
 
     def out(op: dict[str, Any], status: str) -> str:
-        return _ref(op["responses"][status]["content"]["application/json"]["schema"])
+        response = op["responses"][status]
+        if "$ref" in response:  # a shared error response (rest/openapi.py)
+            response = doc["components"]["responses"][_ref(response)]
+        return _ref(response["content"]["application/json"]["schema"])
 
     assert body(intake) == "DossierIntakeIn"
     assert out(intake, "201") == "DossierDetailOut"

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 
 from motcua.accounts.api import agency_list
 from motcua.rest.auth import PUBLIC
+from motcua.rest.v1.schemas import InputSchema
 
 router = Router(tags=["agencies"])
 
@@ -32,7 +33,7 @@ class AgencyListOut(Schema):
     count: int
 
 
-class AgencyFilter(Schema):
+class AgencyFilter(InputSchema):
     kind: str | None = None
     on: datetime.date | None = None
     all: bool = False

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from motcua.accounts.api import SignInThrottled, api_token_issue
 from motcua.rest.auth import AUTHENTICATED, PUBLIC
@@ -15,6 +15,15 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = Field(
+        "",
+        max_length=32,
+        description=(
+            "For an account with two-factor sign-in (leaders, province admins, holders of a "
+            "signing credential, staff; anyone who set up an authenticator): the 6-digit code "
+            "its authenticator app shows now, or one of its recovery codes (used up)."
+        ),
+    )
 
 
 class TokenOut(Schema):
@@ -44,7 +53,7 @@ THROTTLED_OPENAPI = {
 @router.post(
     "/token",
     auth=PUBLIC,
-    response={200: TokenOut, 403: ErrorOut, 400: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
     openapi_extra=THROTTLED_OPENAPI,
 )
 def token_issue(
@@ -53,12 +62,18 @@ def token_issue(
     """Exchange a username (or the account's email address or mobile number) and password
     for a bearer token (shown once). Failures count in the sign-in throttle the portal's form
     uses too (per account and address, per account, per address): 403 `bad_credentials`,
-    then 429 `throttled` with Retry-After."""
+    then 429 `throttled` with Retry-After.
+
+    Two-factor sign-in (ADR 0034): an account that has an authenticator also sends `otp`;
+    without it 400 `otp_required` (errors name `otp`), a wrong one 401 `otp_invalid`
+    (counted by the same throttle). An account that must use two factors but has not set
+    them up: 403 `two_factor_enrolment_required` (set it up on the website first)."""
     try:
         key, token = api_token_issue(
             username=payload.username,
             password=payload.password,
             address=str(request.META.get("REMOTE_ADDR", "")),
+            otp=payload.otp,
         )
     except SignInThrottled as exc:
         response["Retry-After"] = str(exc.retry_after)

@@ -82,6 +82,14 @@ def dossier_documents_api(request: HttpRequest, code: str) -> dict[str, Any]:
     auth=AUTHENTICATED,
     response={404: ErrorOut},
     url_name="dossier-document-file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment, in its own media type.",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def dossier_document_file_api(request: HttpRequest, code: str, doc_id: int) -> Any:
     """The file itself."""

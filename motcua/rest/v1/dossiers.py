@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.params import functions as params
 
-from motcua.accounts.api import user_has_any_role
+from motcua.accounts.api import user_has_any_role, user_roles
 from motcua.accounts.data import Role
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.identifiers import dossier_code_query
@@ -43,9 +43,18 @@ from motcua.dossiers.api import (
     dossier_events,
     dossier_intake,
     dossier_search,
+    handles_dossier,
     step_context,
 )
 from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
+from motcua.privacy.api import (
+    ViewReason,
+    applicant_view,
+    personal_data_access,
+    personal_data_reveal_check,
+    personal_data_view_record,
+    personal_data_views_record,
+)
 from motcua.rest.auth import AUTHENTICATED
 from motcua.rest.v1.schemas import ErrorOut
 from motcua.rest.v1.schemas.dossiers import (
@@ -58,6 +67,7 @@ from motcua.rest.v1.schemas.dossiers import (
     FileIn,
     IntakeFileIn,
     OrganisationIn,
+    PersonalDataReasonIn,
     PersonIn,
     UnauthorizedOut,
 )
@@ -116,7 +126,8 @@ def _rename_file_errors(exc: ValidationFailed, rename: Mapping[str, str]) -> Val
     return ValidationFailed(exc.message, code=exc.code, field_errors=errors)
 
 
-def _summary(d: Dossier) -> dict[str, Any]:
+def _summary(d: Dossier, *, unmasked: bool = False) -> dict[str, Any]:
+    a = applicant_view(d, masked=not unmasked)
     return {
         "id": d.pk,
         "code": d.code,
@@ -131,6 +142,13 @@ def _summary(d: Dossier) -> dict[str, Any]:
         },
         "applicant_kind": d.applicant_kind,
         "applicant_name": d.applicant_name,
+        "applicant_data": {
+            "id_number": a.id_number,
+            "tax_code": a.tax_code,
+            "phone": a.phone,
+            "address": a.address,
+            "masked": a.masked,
+        },
         "channel": d.channel,
         "receiving_agency": _agency(d.receiving_agency),
         "deciding_agency": _agency(d.deciding_agency),
@@ -157,26 +175,53 @@ def _step(s: DossierStep) -> dict[str, Any]:
     }
 
 
-def _detail(d: Dossier, user: User) -> dict[str, Any]:
+def _detail(d: Dossier, user: User, reason: PersonalDataReasonIn | None = None) -> dict[str, Any]:
+    """The dossier as the caller may see it. Personal data (ADR 0036): unmasked and logged
+    (`handling`) for a caller who handles the dossier; for anyone else masked, unless they
+    give a `reason` (checked, then unmasked and logged with it)."""
     dossier_detail_prefetch(dossier=d)
     ctx = step_context(d)
     deadline = deadline_view(dossier=d)
     person = d.applicant_kind == "person"
-    data = _summary(d)
-    del data["applicant_kind"], data["applicant_name"]
+    note = ""
+    given = None
+    if reason is not None and reason.reason:
+        try:
+            given, note = personal_data_reveal_check(reason=reason.reason, note=reason.reason_note)
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                exc.message,
+                code=exc.code,
+                field_errors={
+                    {"note": "reason_note"}.get(k, k): list(v) for k, v in exc.field_errors.items()
+                },
+            ) from exc
+    access = personal_data_access(user=user, dossier=d, revealed_reason=given)
+    if access.unmasked and access.reason:
+        personal_data_view_record(
+            user=user,
+            dossier=d,
+            reason=access.reason,
+            note="" if access.handler else note,
+            channel="api",
+        )
+    a = applicant_view(d, masked=not access.unmasked)
+    data = _summary(d, unmasked=access.unmasked)
+    del data["applicant_kind"], data["applicant_name"], data["applicant_data"]
     data.update(
         applicant={
             "kind": d.applicant_kind,
             "full_name": d.applicant_name if person else "",
-            "id_number": d.id_number,
-            "date_of_birth": d.date_of_birth,
+            "id_number": a.id_number,
+            "date_of_birth": d.date_of_birth if access.unmasked else None,
             "name": "" if person else d.applicant_name,
-            "tax_code": d.tax_code,
-            "representative": d.representative,
-            "phone": d.phone,
-            "email": d.email,
-            "address": d.address,
+            "tax_code": a.tax_code,
+            "representative": a.representative,
+            "phone": a.phone,
+            "email": a.email,
+            "address": a.address,
             "commune_code": d.commune_code,
+            "masked": a.masked,
         },
         submitted_at=_local(d.submitted_at),
         original_appointment_at=_local(d.original_appointment_at),
@@ -186,7 +231,8 @@ def _detail(d: Dossier, user: User) -> dict[str, Any]:
         returned_at=_local(d.returned_at),
         result_approved=d.result_approved,
         missing=list(d.missing or []),
-        form_data=dict(d.form_data or {}),
+        # The form's answers may hold personal data: with the personal data only.
+        form_data=dict(d.form_data or {}) if access.unmasked else {},
         result_delivery=d.result_delivery,
         decision_note=d.decision_note,
         deadline={
@@ -352,8 +398,23 @@ def dossier_list_api(request: HttpRequest, filters: Query[DossierFilter]) -> dic
         overdue=filters.overdue,
     )
     count = qs.count()
-    page = qs.select_related("procedure_version")[filters.offset : filters.offset + filters.limit]
-    return {"items": [_summary(d) for d in page], "count": count}
+    page = list(
+        qs.select_related("procedure_version").prefetch_related("steps")[
+            filters.offset : filters.offset + filters.limit
+        ]
+    )
+    # Personal fields masked, except on the rows of the dossiers the caller handles; those
+    # reads are logged, in one INSERT for the page (ADR 0036).
+    user = _caller(request)
+    roles = user_roles(user=user)
+    handled = {d.pk for d in page if handles_dossier(user=user, dossier=d, roles=roles)}
+    personal_data_views_record(
+        user=user,
+        dossiers=[d for d in page if d.pk in handled],
+        reason=ViewReason.HANDLING.value,
+        channel="api",
+    )
+    return {"items": [_summary(d, unmasked=d.pk in handled) for d in page], "count": count}
 
 
 def _find(user: Any, code: str) -> Dossier:
@@ -365,17 +426,22 @@ def _find(user: Any, code: str) -> Dossier:
 @router.get(
     "/{code}",
     auth=AUTHENTICATED,
-    response={200: DossierDetailOut, 401: UnauthorizedOut, 404: ErrorOut},
+    response={200: DossierDetailOut, 400: ErrorOut, 401: UnauthorizedOut, 404: ErrorOut},
     summary="Get a dossier",
     url_name="dossier-detail",
 )
 def dossier_detail_api(
-    request: HttpRequest, code: Annotated[str, Path(description=CODE_DESCRIPTION)]
+    request: HttpRequest,
+    code: Annotated[str, Path(description=CODE_DESCRIPTION)],
+    reason: Query[PersonalDataReasonIn],
 ) -> dict[str, Any]:
     """One dossier with its deadline, the steps in progress, its documents and the actions
-    the caller may take now. 404 when it does not exist or the caller may not see it."""
+    the caller may take now. 404 when it does not exist or the caller may not see it.
+
+    The applicant's personal data is masked (`applicant.masked`) unless the caller handles
+    the dossier or gives a `reason`; every unmasked read is logged (who, when, why)."""
     user = _caller(request)
-    return _detail(_find(user, code), user)
+    return _detail(_find(user, code), user, reason)
 
 
 @router.get(

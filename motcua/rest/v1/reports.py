@@ -47,7 +47,6 @@ from motcua.reports.api import (
 from motcua.reports.data import INDEX766_FIRST_YEAR as INDEX_FIRST_YEAR
 from motcua.rest.auth import AUTHENTICATED
 from motcua.rest.v1.schemas import ErrorOut
-from motcua.rest.v1.schemas.dossiers import UnauthorizedOut
 from motcua.rest.v1.schemas.index766 import Index766Out
 from motcua.rest.v1.schemas.reports import ResolutionFiguresOut, ResolutionReportOut
 
@@ -197,7 +196,7 @@ def _figures(row: ResolutionRow) -> dict[str, Any]:
 @router.get(
     "/resolution",
     auth=AUTHENTICATED,
-    response={200: ResolutionReportOut, 400: ErrorOut, 401: UnauthorizedOut, 403: ErrorOut},
+    response={200: ResolutionReportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     by_alias=True,
     summary="The official report on receiving and resolving dossiers (Biểu 06/VPCP/KSTT)",
     url_name="report-resolution",
@@ -333,7 +332,7 @@ def _indicator_out(item: Any) -> dict[str, Any]:
 @router.get(
     "/index766",
     auth=AUTHENTICATED,
-    response={200: Index766Out, 400: ErrorOut, 401: UnauthorizedOut, 403: ErrorOut},
+    response={200: Index766Out, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     by_alias=True,
     summary="The 766 service index of a year (Quyết định 766/QĐ-TTg)",
     url_name="report-index766",

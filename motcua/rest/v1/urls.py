@@ -7,13 +7,22 @@ from typing import Any
 from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
 
 from motcua.core.access import mark
 from motcua.rest import errors
-from motcua.rest.v1 import agencies, auth, calendar, documents, dossiers, procedures, reports
+from motcua.rest.openapi import ErrorDocumentedAPI
+from motcua.rest.v1 import (
+    agencies,
+    auth,
+    calendar,
+    documents,
+    dossiers,
+    procedures,
+    reports,
+    simplification,
+)
 
-api = NinjaAPI(
+api = ErrorDocumentedAPI(
     # Lazy: the OpenAPI document and its pages are in the request's language.
     title=format_lazy(  # type: ignore[arg-type]
         _("API of the administrative procedure information system of {province} province"),
@@ -36,6 +45,8 @@ api.add_router("/dossiers", dossiers.router)
 api.add_router("/dossiers", documents.router)
 api.add_router("/verify", documents.verify_router)
 api.add_router("/reports", reports.router)
+api.add_router("/procedures", simplification.cost_router)
+api.add_router("/simplification", simplification.router)
 
 
 def _api_patterns() -> list[Any]:

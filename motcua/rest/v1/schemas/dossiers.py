@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails
 
 from motcua.dossiers.api import APPLICANT_MAX_LENGTHS, DossierStatus
-from motcua.rest.v1.schemas import Id, InputSchema, Limit, Offset
+from motcua.rest.v1.schemas import ErrorOut, Id, InputSchema, Limit, Offset
 
 Channel = Literal["desk", "postal", "online"]
 Decision = Literal["accept", "request_completion", "refuse"]
@@ -29,8 +29,9 @@ Outcome = Literal["early", "on_time", "late"]
 DeadlineState = Literal["ok", "near_due", "overdue", "paused", "done"]
 
 
-class UnauthorizedOut(Schema):
-    detail: str
+#: The 401 body is the API's one error shape (`{"detail", "code", "errors"}`); the name stays
+#: for the operations that declare it (rest/openapi.py documents 401 for all of them).
+UnauthorizedOut = ErrorOut
 
 
 # --- Shared output pieces ------------------------------------------------------------------
@@ -100,6 +101,23 @@ class ApplicantOut(Schema):
     email: str
     address: str
     commune_code: int | None
+    masked: bool = Field(
+        description="true: the personal fields are masked (ID number and tax code: last 4 "
+        "characters; phone: last 3 digits; e-mail: first letter and domain; address: commune "
+        "and province only; date of birth: null). Unmasked only for a caller who handles the "
+        "dossier, or who gives a `reason`; every unmasked read is logged (ADR 0036)."
+    )
+
+
+class ApplicantMaskedOut(Schema):
+    """A list row's personal fields: masked unless the caller handles the dossier (then the
+    read is logged)."""
+
+    id_number: str
+    tax_code: str
+    phone: str
+    address: str
+    masked: bool
 
 
 class DossierSummaryOut(Schema):
@@ -112,6 +130,7 @@ class DossierSummaryOut(Schema):
     procedure: ProcedureRef
     applicant_kind: Literal["person", "organisation"]
     applicant_name: str
+    applicant_data: ApplicantMaskedOut
     channel: Channel
     receiving_agency: DossierAgencyRef
     deciding_agency: DossierAgencyRef
@@ -330,6 +349,17 @@ class ActionIn(InputSchema):
     )
     receiver_name: str | None = Field(None, description="return_result at the desk.")
     receiver_id_number: str | None = Field(None, description="return_result at the desk.")
+
+
+class PersonalDataReasonIn(InputSchema):
+    reason: Literal["supervision", "complaint", "inspection", "authority", "other"] | None = Field(
+        None,
+        description="For a caller who does not handle the dossier: why they need its "
+        "personal data (supervision, complaint, inspection, authority: a competent "
+        "authority's request, other: with `reason_note`). The read is then unmasked and "
+        "logged. Ignored for a caller who handles it.",
+    )
+    reason_note: str = Field("", max_length=500, description="Required with reason=other.")
 
 
 class DossierFilter(InputSchema):
