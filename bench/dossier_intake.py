@@ -1,7 +1,7 @@
 """Dossier intake through the service layer vs the raw-SQL insert rate of the same rows, on
 PostgreSQL, side by side in one run.
 
-Target (DESIGN.md §5): service ≥ 0.5 × raw.
+Targets (issue 12, ADR 0043): service ≥ 0.6 × raw; service + notification rows ≥ 0.45 × raw.
 
 What is compared, honestly:
 * service — `dossier_intake(decision="accept")` as the desk calls it: validation of the
@@ -14,7 +14,7 @@ What is compared, honestly:
   target applies to.
 * service + notifications — the same, with the notification rows the signal writes in the
   transaction as in production (the applicant has an e-mail address and a phone: 2 rows); the
-  jobs that would send them after commit are still not run. Shown for its cost; no target.
+  jobs that would send them after commit are still not run. Target ≥ 0.45 × raw.
 * raw — psycopg executing the equivalent writes for the same rows (the counter as one
   INSERT … ON CONFLICT DO UPDATE … RETURNING, the dossier, its 4 steps in one multi-row INSERT,
   the event, the reports' fact rows as the hook's one upsert — 7 statements with BEGIN and
@@ -48,6 +48,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROUNDS = int(os.environ.get("BENCH_INTAKE_ROUNDS", "5"))
 PER_ROUND = int(os.environ.get("BENCH_INTAKE_PER_ROUND", "200"))
+TARGET = 0.6  # service / raw
+NOTIFIED_TARGET = 0.45  # service with its notification rows / raw
 PROCEDURE = "2.000004"  # Sở Công Thương, 5 working days, 4 steps, 4 mandatory documents
 DOSSIER_TABLES = [
     "notifications_notification",
@@ -442,20 +444,27 @@ def run() -> dict[str, float]:
         )
         print(f"raw psycopg, same rows           {r_rate:>8,.0f} /s  ({t_raw / n * 1000:.2f} ms)")
         print(
-            f"  for its cost, no target: service + notification rows (e-mail, SMS) "
-            f"{nt_rate:,.0f} /s ({t_notified / n * 1000:.2f} ms), {nt_rate / r_rate:.2f} × raw"
+            f"service + notification rows (e-mail, SMS) {nt_rate:>8,.0f} /s  "
+            f"({t_notified / n * 1000:.2f} ms)"
         )
         print(f"  context: single-row INSERT transactions {1000 / one:,.0f} /s on this server")
         ratio = s_rate / r_rate
-        verdict = "met" if ratio >= 0.5 else "MISSED"
-        print(f"ratio service / raw: {ratio:.2f}  (target ≥ 0.5: {verdict})")
-        if ratio < 0.5 or os.environ.get("BENCH_PROFILE"):
+        nt_ratio = nt_rate / r_rate
+        verdict = "met" if ratio >= TARGET else "MISSED"
+        nt_verdict = "met" if nt_ratio >= NOTIFIED_TARGET else "MISSED"
+        print(f"ratio service / raw: {ratio:.2f}  (target ≥ {TARGET}: {verdict})")
+        print(
+            f"ratio service + notifications / raw: {nt_ratio:.2f}  "
+            f"(target ≥ {NOTIFIED_TARGET}: {nt_verdict})"
+        )
+        if ratio < TARGET or os.environ.get("BENCH_PROFILE"):
             profile_service(world)
         return {
             "service_per_s": s_rate,
             "raw_per_s": r_rate,
             "ratio": ratio,
             "service_with_notifications_per_s": nt_rate,
+            "notifications_ratio": nt_ratio,
             "statements_per_intake": count,
         }
     finally:

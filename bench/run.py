@@ -1,9 +1,9 @@
 """Run every benchmark: `make bench`. Prints figures and ratios measured side by side.
 
 `calendar_deadlines` runs in this process. The PostgreSQL benchmarks (`dossier_intake`,
-`worklist`) run each in a process of its own, on a database of its own on the server of
-DATABASE_URL (never the database DATABASE_URL names); they are skipped, with a message, when
-DATABASE_URL is not PostgreSQL."""
+`worklist`, `public`: the last starts gunicorn as `make run` does) run each in a process of
+its own, on a database of its own on the server of DATABASE_URL (never the database
+DATABASE_URL names); they are skipped, with a message, when DATABASE_URL is not PostgreSQL."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ django.setup()
 from bench import calendar_deadlines  # noqa: E402
 from bench.dossier_intake import is_postgres, skip_message  # noqa: E402
 
-POSTGRES_BENCHMARKS = [("dossier intake", "dossier_intake.py"), ("worklist", "worklist.py")]
+POSTGRES_BENCHMARKS = [
+    ("dossier intake", "dossier_intake.py"),
+    ("worklist", "worklist.py"),
+    ("public pages", "public.py"),
+]
 
 
 DOCUMENT_BENCHMARKS = [

@@ -1,7 +1,8 @@
 """The officer's worklist (overdue first) and the per-agency overdue list, with 1,000,000
 dossiers in progress, on PostgreSQL.
 
-Target (DESIGN.md §5): p95 < 50 ms (first page of 50).
+Targets: the worklist p95 < 25 ms (issue 12, ADR 0043), leaders and desks included, in the
+busy-machine run; the overdue and near-due lists p95 < 50 ms (DESIGN.md §5); first page of 50.
 
 Data: 1,000,000 dossiers generated directly in PostgreSQL (INSERT … SELECT generate_series,
 the models' tables and columns), spread over Điện Biên's 15 deciding departments/units and
@@ -13,8 +14,13 @@ province filing 10 M dossiers a year has a few hundred thousand in progress at a
   consultation of another agency — or approval 30 %).
 Each dossier has its 4 steps (intake, review, approve, return; ~4.1 M step rows). 60 % of the
 open steps are assigned to one of three officers holding the step's role in its agency, the
-rest wait in the role's queue. Measured through the real selectors: `worklist_page(user=)`
-(its role query, one ordered LIMIT query per queue, the final page's rows) and `dossiers_overdue(agency_ids=)`, first page of 50.
+rest wait in the role's queue. Measured through the real selectors: `worklist_rows(user=)`,
+what the desk's worklist calls (its role query, one ordered LIMIT query per queue, the final
+page's rows read as `.values()` of the shown columns), beside `worklist_page(user=)` (the same
+page as full Dossier, Agency and User objects, as the desk read it before ADR 0043), and
+`dossiers_overdue(agency_ids=)`, first page of 50. The worklist is measured twice: on the
+machine as it is, then while as many processes as there are cores spin at full CPU (the
+busy-machine run, BENCH_WORKLIST_BUSY=0 skips it): the target applies to the busy run.
 
 Runs in its own database (`motcua_bench_worklist`, or $BENCH_WORKLIST_DATABASE), created and
 migrated if needed. The generated data is kept there and reused by the next run (regenerated
@@ -25,17 +31,22 @@ when older than 12 hours or of another size); BENCH_CLEAN=1 empties it at the en
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 N = int(os.environ.get("BENCH_WORKLIST_DOSSIERS", "1000000"))
 RUNS = int(os.environ.get("BENCH_WORKLIST_RUNS", "200"))
 DB_NAME = os.environ.get("BENCH_WORKLIST_DATABASE", "motcua_bench_worklist")
-TARGET_MS = 50.0
+TARGET_MS = 50.0  # the overdue and near-due lists
+WORKLIST_TARGET_MS = 25.0
+BUSY = os.environ.get("BENCH_WORKLIST_BUSY", "1") != "0"
 GENERATOR = 4  # bump when the generated data changes: older data is regenerated
 
 DOSSIER_SQL = """
@@ -376,7 +387,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
-def _measure(label: str, fn: Any) -> tuple[float, float]:
+def _measure(label: str, fn: Any, target: float = TARGET_MS) -> tuple[float, float]:
     fn()  # warm up
     samples = []
     for _ in range(RUNS):
@@ -384,9 +395,26 @@ def _measure(label: str, fn: Any) -> tuple[float, float]:
         fn()
         samples.append((time.perf_counter() - t) * 1000)
     p50, p95, worst = _percentiles(samples)
-    flag = "" if p95 < TARGET_MS else "   ← above target"
+    flag = "" if p95 < target else "   ← above target"
     print(f"   {label:<58} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {worst:6.1f}{flag}")
     return p50, p95
+
+
+@contextlib.contextmanager
+def _busy_machine() -> Iterator[int]:
+    """As many processes as there are cores spinning at full CPU (normal priority) while the
+    block runs: the worklist measured as an officer meets it on a loaded server."""
+    count = os.cpu_count() or 2
+    spin = "import time\nend = time.time() + 3600\nwhile time.time() < end: pass\n"
+    procs = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(count)]
+    try:
+        time.sleep(0.5)
+        yield count
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait()
 
 
 def _try_indexes(create: bool) -> None:
@@ -431,7 +459,12 @@ def _measure_all() -> dict[str, float]:
     from motcua.accounts.data import Role
     from motcua.accounts.models import Agency, User
     from motcua.desk.views.common import CappedPaginator
-    from motcua.dossiers.api import dossiers_near_due, dossiers_overdue, worklist_page
+    from motcua.dossiers.api import (
+        dossiers_near_due,
+        dossiers_overdue,
+        worklist_page,
+        worklist_rows,
+    )
 
     _, _, by_code = _agencies()
     users = {
@@ -452,14 +485,30 @@ def _measure_all() -> dict[str, float]:
         print(f"-- {title} ({RUNS} runs each)")
         worst = 0.0
         for label, user in cases:
-            _p50, p95 = _measure(label, lambda u=user: page(u))
+            _p50, p95 = _measure(label, lambda u=user: page(u), WORKLIST_TARGET_MS)
             worst = max(worst, p95)
         return worst
 
     def selector(u: Any) -> list[Any]:
         return worklist_page(user=u, limit=50)
 
-    worst_worklist = worklists("worklist_page(user=, limit=50), overdue first", selector)
+    def rows(u: Any) -> list[Any]:
+        return worklist_rows(user=u, limit=50)
+
+    worst_full = worklists(
+        "worklist_page(user=, limit=50): full objects (before ADR 0043)", selector
+    )
+    worst_worklist = worklists("worklist_rows(user=, limit=50): shown columns (the desk)", rows)
+    worst_busy = worst_full_busy = 0.0
+    if BUSY:
+        with _busy_machine() as spinning:
+            worst_full_busy = worklists(
+                f"busy machine ({spinning} spinning processes): worklist_page, full objects",
+                selector,
+            )
+            worst_busy = worklists(
+                f"busy machine ({spinning} spinning processes): worklist_rows, the desk", rows
+            )
     print(f"-- dossiers_overdue(agency_ids=)[:50] ({RUNS} runs each)")
     worst_overdue = 0.0
     overdue_cases = [
@@ -501,14 +550,23 @@ def _measure_all() -> dict[str, float]:
         query = queue.order_by("due_at", "id").values_list("due_at", "id")[:50]
         plan = query.explain(analyze=True, buffers=True)
         print("   " + plan.replace("\n", "\n   "))
-    worst = max(worst_worklist, worst_overdue)
-    verdict = "met" if worst < TARGET_MS else "MISSED"
+    worst_target = max(worst_worklist, worst_busy)
+    verdict = "met" if worst_target < WORKLIST_TARGET_MS else "MISSED"
+    verdict_overdue = "met" if worst_overdue < TARGET_MS else "MISSED"
     print(
-        f"worst p95: worklist {worst_worklist:.1f} ms, overdue list {worst_overdue:.1f} ms "
-        f"(target < {TARGET_MS:.0f} ms: {verdict})"
+        f"worst p95: worklist_rows {worst_worklist:.1f} ms, busy machine {worst_busy:.1f} ms "
+        f"(target < {WORKLIST_TARGET_MS:.0f} ms: {verdict}); full objects {worst_full:.1f} ms, "
+        f"busy {worst_full_busy:.1f} ms; overdue lists {worst_overdue:.1f} ms "
+        f"(target < {TARGET_MS:.0f} ms: {verdict_overdue})"
     )
-    results = {"worklist_p95_ms": worst_worklist, "overdue_p95_ms": worst_overdue}
-    if worst_worklist >= TARGET_MS or os.environ.get("BENCH_WORKLIST_WHATIF"):
+    results = {
+        "worklist_p95_ms": worst_worklist,
+        "worklist_busy_p95_ms": worst_busy,
+        "worklist_full_objects_p95_ms": worst_full,
+        "worklist_full_objects_busy_p95_ms": worst_full_busy,
+        "overdue_p95_ms": worst_overdue,
+    }
+    if worst_target >= WORKLIST_TARGET_MS or os.environ.get("BENCH_WORKLIST_WHATIF"):
         same = all([s.pk for s in selector(u)] == [s.pk for s in union_page(u)] for _l, u in cases)
         print(f"   what-if, same first pages as the selector: {same}")
         results["union_p95_ms"] = worklists(

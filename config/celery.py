@@ -19,6 +19,8 @@ app.autodiscover_tasks()
 # runs the same schedule eagerly.
 app.conf.beat_schedule = {
     "dossiers.deadline_sweep": {"task": "dossiers.deadline_sweep", "schedule": 15 * 60.0},
+    # Reminders for the feedback (phản ánh, kiến nghị) due soon or overdue (ADR 0040).
+    "pakn.deadline_sweep": {"task": "pakn.deadline_sweep", "schedule": 60 * 60.0},
     "payments.expire_stale": {"task": "payments.expire_stale", "schedule": 5 * 60.0},
     "notifications.resend_stale": {"task": "notifications.resend_stale", "schedule": 10 * 60.0},
     # Results whose signature failed (key store or time-stamping authority down), again.

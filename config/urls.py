@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from motcua.core.access import public
 from motcua.core.csp import csp_report
+from motcua.core.health import healthz
 from motcua.portal import views_account
 from motcua.rest.v1.urls import api_urlpatterns
 
@@ -25,9 +27,15 @@ urlpatterns = [
     # non-staff user gets a 403 page, not a redirect loop.
     path("admin/login/", views_account.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", public(set_language), name="set_language"),
+    # No CSRF token: switching the language changes nothing but the language cookie, and
+    # `next` is checked against the allowed hosts; without a token, an anonymous catalog page
+    # sets no cookie and needs no per-visitor secret, so it is served from the page cache as
+    # is (docs/adr/0042).
+    path("i18n/setlang/", csrf_exempt(public(set_language)), name="set_language"),
     # Browsers report Content-Security-Policy violations here (docs/adr/0037).
     path("csp-report/", csp_report, name="csp_report"),
+    # Liveness for monitoring and the benchmarks' bare view: no database (core/health.py).
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_urlpatterns)),
     path("desk/", include("motcua.desk.urls")),
     # The sandbox payment gateway's "bank" pages: 404 unless MOTCUA_PAYMENT_SANDBOX.

@@ -55,6 +55,12 @@ NOT_HERE = {
     "track_code": "checked with a code below",
     "my_data": "signed in: motcua/privacy/tests (a JSON or ZIP download)",
     "two_factor_verify": "after the password step: tests/test_two_factor_browser.py (axe)",
+    "pakn_detail": "needs a published answer: tests/test_pakn_browser.py (axe at 375 px)",
+    "pakn_sent": "once, after sending: tests/test_pakn_browser.py",
+    "pakn_attachment": "a file download",
+    "qa_send": "POST only (the form is on the procedure page, checked above)",
+    "survey_answer": "needs a one-use link: tests/test_surveys_browser.py (axe at 375 px)",
+    "survey_thanks": "after answering: tests/test_surveys_browser.py (axe)",
 }
 
 
@@ -92,6 +98,9 @@ def _pages(d: Any) -> dict[str, str]:
         "phone_reset_request": "/quen-mat-khau/dien-thoai/",
         "pay_dossier": f"/ho-so-cua-toi/{d.code}/thanh-toan/",
         "simplification": "/don-gian-hoa/",
+        "pakn_list": "/phan-anh-kien-nghi/?q=khuyen+mai",
+        "pakn_send": "/phan-anh-kien-nghi/gui/?thu-tuc=2.000004",
+        "pakn_follow": "/phan-anh-kien-nghi/tra-cuu/",
     }
 
 

@@ -101,6 +101,8 @@ def test_make_run_starts_the_runner_and_every_scheduled_job_runs_once(overdue_do
         "privacy.anonymise_due": "{'runs': 0, 'dossiers': 0, 'files': 0}",
         # The audit chains' daily anchor (ADR 0035): the chain started today, nothing to fix.
         "core.audit_anchor": "[]",
+        # No feedback (phản ánh, kiến nghị) in this database: nothing to remind of (ADR 0040).
+        "pakn.deadline_sweep": "{'due_soon': 0, 'overdue': 0, 'escalated': 0}",
     }
     with sqlite3.connect(database) as check:
         notices = check.execute(

@@ -153,27 +153,36 @@ def test_the_file_cache_keeps_the_window_past_its_default_timeout(filecache: Any
         assert not ratelimit.hit(key="k", limit=3, window_seconds=24 * 3600)
 
 
-def test_redis_keys_always_expire(rediscache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redis_keys_always_expire(rediscache: Any) -> None:
+    """The window's key is created with its expiry and counted in one MULTI (SET NX EX, INCR),
+    so no expiry can fall between the two and leave a key that never expires."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
     ratelimit.hit(key="k", limit=5, window_seconds=600)
     name = rediscache.make_and_validate_key("k")
     assert 590 <= client.ttl(name) <= 600
-    # Django's RedisCache.incr is EXISTS then INCR: a key expiring between the two is created
-    # again by INCR without an expiry. The window's first count sets the expiry again.
+    ratelimit.hit(key="k", limit=5, window_seconds=600)
+    assert client.get(name) == b"2"
+    assert 590 <= client.ttl(name) <= 600  # later tries do not extend the window
+    # A key gone before a release (DECR would leave -1 with no expiry) is dropped instead.
     client.delete(name)
-    monkeypatch.setattr(rediscache, "add", lambda *args, **kwargs: True)  # expires at once
-    monkeypatch.setattr(rediscache._cache, "incr", lambda key, delta: client.incr(key, delta))
-    assert not ratelimit.hit(key="k", limit=5, window_seconds=600)
-    assert client.get(name) == b"1"
-    assert 590 <= client.ttl(name) <= 600
-    # The same race on release leaves -1 with no expiry: the key is dropped instead.
-    client.delete(name)
-    monkeypatch.setattr(rediscache._cache, "incr", lambda key, delta: client.incr(key, delta))
     ratelimit.release(key="k")
     assert client.exists(name) == 0
     client.close()
+
+
+def test_the_file_counters_of_ended_windows_are_free_again(filecache: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        ratelimit.hit(key="short", limit=3, window_seconds=60)
+        ratelimit.hit(key="long", limit=3, window_seconds=3600)
+        assert ratelimit.counters_sweep() == 0
+        clock.shift(61)
+        assert ratelimit.counters_sweep() == 1  # "short" only
+        assert ratelimit.attempts(key="short") == 0
+        assert ratelimit.attempts(key="long") == 1
+        assert not ratelimit.hit(key="short", limit=1, window_seconds=60)  # a new window
+        assert ratelimit.attempts(key="short") == 1
 
 
 def test_a_cache_that_keeps_nothing_limits_nothing(settings: Any) -> None:
@@ -247,9 +256,11 @@ def test_two_processes_share_the_counters_of_a_file_cache(tmp_path: Path) -> Non
     assert all(child.returncode == 0 for child in children), outputs
     # 240 tries against a limit of 150: exactly 150 let through, every try counted once.
     assert sum(int(out) for out in outputs) == 150
-    from django.core.cache.backends.filebased import FileBasedCache
+    settings_entry = {"BACKEND": FILE, "LOCATION": location}
+    from django.test import override_settings
 
-    assert FileBasedCache(location, {}).get("shared")[0] == 240
+    with override_settings(CACHES={"default": settings_entry}):
+        assert ratelimit.attempts(key="shared") == 240
 
 
 # --- MOTCUA_CACHE_URL ------------------------------------------------------------------------

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.notifications",
     "motcua.feedback",
+    "motcua.pakn",
+    "motcua.surveys",
+    "motcua.qa",
     "motcua.reports",
     "motcua.simplification",
     "motcua.privacy",
@@ -224,6 +227,16 @@ MOTCUA_APOLOGY_LEAD_WORKING_DAYS = env.int("MOTCUA_APOLOGY_LEAD_WORKING_DAYS", 1
 # Working days the applicant has to answer a supplement request (UNCONFIRMED, domain.md §14:
 # 15 in the 09/06/2025 interconnection decree); shown to the applicant, nothing closes itself.
 MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS = env.int("MOTCUA_SUPPLEMENT_ANSWER_WORKING_DAYS", 15)
+# Feedback and recommendations (motcua.pakn, ADR 0040; domain.md §4, §7): working days on the
+# province calendar from the feedback's receipt. FORWARD (5) is Decree 20/2008 Art 9 [C];
+# REFUSE (2), HANDLE (15) and PUBLISH (2, after the answer's approval) are the national portal's
+# timeliness rules for indicator 5.2 of Decision 766, seen only in a secondary source:
+# UNCONFIRMED. DUE_SOON: a step is "due soon" with at most this many working days left.
+MOTCUA_PAKN_REFUSE_DAYS = env.int("MOTCUA_PAKN_REFUSE_DAYS", 2)
+MOTCUA_PAKN_FORWARD_DAYS = env.int("MOTCUA_PAKN_FORWARD_DAYS", 5)
+MOTCUA_PAKN_HANDLE_DAYS = env.int("MOTCUA_PAKN_HANDLE_DAYS", 15)
+MOTCUA_PAKN_PUBLISH_DAYS = env.int("MOTCUA_PAKN_PUBLISH_DAYS", 2)
+MOTCUA_PAKN_DUE_SOON_DAYS = env.int("MOTCUA_PAKN_DUE_SOON_DAYS", 2)
 # Near due: at most this many working hours left, or this fraction of the total time.
 MOTCUA_NEAR_DUE_WORKING_HOURS = env.float("MOTCUA_NEAR_DUE_WORKING_HOURS", 8)
 MOTCUA_NEAR_DUE_FRACTION = env.float("MOTCUA_NEAR_DUE_FRACTION", 0.2)

@@ -16,6 +16,8 @@ class Role(enum.StrEnum):
     AGENCY_ADMIN = "agency_admin"
     PROVINCE_ADMIN = "province_admin"
     SUPERVISOR = "supervisor"
+    #: Cán bộ tiếp nhận phản ánh, kiến nghị: the province's feedback desk (motcua.pakn).
+    FEEDBACK_OFFICER = "feedback_officer"
 
 
 OFFICER_ROLES = frozenset(
@@ -35,6 +37,7 @@ class Landing(enum.StrEnum):
     OVERVIEW = "overview"  # supervisors, agency and province admins: the desk overview
     MY_DOSSIERS = "my_dossiers"  # citizens (and anyone else signed in): their dossiers
     ADMIN = "admin"  # staff holding no role: the administration site
+    FEEDBACK = "feedback"  # the feedback desk (phản ánh, kiến nghị): its register
 
 
 class AgencyKind(enum.StrEnum):

@@ -33,6 +33,7 @@ ROLE_CHOICES = [
     (Role.AGENCY_ADMIN.value, _("Agency administrator")),
     (Role.PROVINCE_ADMIN.value, _("Province administrator")),
     (Role.SUPERVISOR.value, _("Supervisor")),
+    (Role.FEEDBACK_OFFICER.value, _("Feedback desk officer")),
 ]
 
 

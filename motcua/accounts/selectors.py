@@ -111,6 +111,8 @@ def user_landing(*, user: User) -> Landing:
         return Landing.WORKLIST
     if held & {r.value for r in OVERSIGHT_ROLES}:
         return Landing.OVERVIEW
+    if Role.FEEDBACK_OFFICER.value in held:
+        return Landing.FEEDBACK
     if user.is_staff and not held:
         return Landing.ADMIN
     return Landing.MY_DOSSIERS

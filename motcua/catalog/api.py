@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from motcua.catalog import exchange
+from motcua.catalog.cache import catalog_changed, catalog_generation, catalog_memo
 from motcua.catalog.formfields import form_data_clean, form_data_display, parse_date
 from motcua.catalog.models import (
     APPLICANT_KIND_LABELS,
@@ -13,7 +14,12 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.selectors import (
     agency_procedure_counts,
+    catalog_agency_rows,
     catalog_export_rows,
+    catalog_field_rows,
+    catalog_find,
+    catalog_rows,
+    catalog_version,
     field_list_with_counts,
     procedure_get_current,
     procedure_retention_years,
@@ -46,6 +52,14 @@ def catalog_export(*, fmt: str) -> bytes:
 
 
 __all__ = [
+    "catalog_agency_rows",
+    "catalog_changed",
+    "catalog_field_rows",
+    "catalog_find",
+    "catalog_generation",
+    "catalog_memo",
+    "catalog_rows",
+    "catalog_version",
     "procedure_retention_set",
     "procedure_retention_years",
     "APPLICANT_KIND_LABELS",

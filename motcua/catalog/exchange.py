@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
 
 from motcua.core.errors import ValidationFailed
 
@@ -167,6 +165,8 @@ def _read_sheet(wb: Any, name: str, columns: list[str]) -> list[tuple[int, dict[
 
 def _read_excel(content: bytes) -> list[Row]:
     try:
+        from openpyxl import load_workbook  # imported when used, not by every web worker
+
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         msg = _("The file is not a readable Excel workbook (.xlsx).")
@@ -254,6 +254,9 @@ def write_json(rows: list[dict[str, Any]]) -> bytes:
 
 
 def write_excel(rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook  # imported when used, not by every web worker (ADR 0043)
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None

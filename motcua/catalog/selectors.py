@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from motcua.accounts.api import agency_list
+from motcua.catalog.cache import catalog_memo
 from motcua.catalog.data import VersionStatus
 from motcua.catalog.models import Field, ProcedureVersion, ProcessStep
 from motcua.core.recheck import Recheck
@@ -238,3 +241,147 @@ def procedure_retention_years() -> dict[str, int]:
         "code", "retention_years"
     )
     return {code: int(years) for code, years in rows if years is not None}
+
+
+# --- The public catalog's read path (docs/adr/0042) ------------------------------------------
+# Plain rows (dicts), computed once per process and catalog generation (cache.py) with
+# `.values()`: no model object is built to show a list, nothing is aggregated per request.
+
+_ROW_FIELDS = (
+    "id",
+    "name",
+    "level",
+    "processing_amount",
+    "processing_unit",
+    "processing_note",
+    "online_level",
+    "number",
+    "search_text",
+)
+
+
+def _catalog_rows_load() -> list[dict[str, Any]]:
+    rows = list(
+        _current()
+        .values(
+            *_ROW_FIELDS,
+            code=F("procedure__code"),
+            code_is_provisional=F("procedure__code_is_provisional"),
+            field_name=F("field__name"),
+            field_code=F("field__code"),
+        )
+        .annotate(agencies_count=Count("agencies"))
+        .order_by("sort_key", "procedure__code")
+    )
+    through = ProcedureVersion.agencies.through
+    agencies: dict[int, list[tuple[str, str]]] = {}
+    for version_id, code, name in (
+        through.objects.filter(
+            procedureversion__is_current=True,
+            procedureversion__status=VersionStatus.PUBLISHED,
+        )
+        .order_by("agency__code")
+        .values_list("procedureversion_id", "agency__code", "agency__name")
+    ):
+        agencies.setdefault(version_id, []).append((code, name))
+    for row in rows:
+        row["field_name"] = row["field_name"] or ""
+        own = agencies.get(row["id"], [])
+        row["agency_codes"] = tuple(code for code, _name in own)
+        row["agency"] = {"code": own[0][0], "name": own[0][1]} if len(own) == 1 else None
+    return rows
+
+
+def catalog_rows(*, generation: str | None = None) -> list[dict[str, Any]]:
+    """Every current published version as a row (code, name, field_name, field_code, level,
+    processing_amount/unit/note, online_level, number, code_is_provisional, agencies_count,
+    agency: {code, name} when exactly one agency implements it, agency_codes), in the order of
+    `procedure_search`. Two queries per catalog generation, none afterwards. Do not change the
+    rows: they are shared."""
+    return catalog_memo("rows", _catalog_rows_load, generation=generation)
+
+
+def catalog_find(
+    *,
+    q: str = "",
+    agency_code: str | None = None,
+    field_code: str | None = None,
+    generation: str | None = None,
+) -> list[dict[str, Any]]:
+    """`procedure_search` on the rows of `catalog_rows`: the same matches in the same order
+    (every folded word of `q` in the search text; the agency or one of its sub-units; the
+    field), kept per process and generation."""
+    words = tuple(search_words(q))
+    key = ("find", words, agency_code or "", field_code or "")
+
+    def compute() -> list[dict[str, Any]]:
+        prefix = (agency_code or "") + "."
+        return [
+            row
+            for row in catalog_rows(generation=generation)
+            if all(word in row["search_text"] for word in words)
+            and (
+                not agency_code
+                or any(c == agency_code or c.startswith(prefix) for c in row["agency_codes"])
+            )
+            and (not field_code or row["field_code"] == field_code)
+        ]
+
+    return catalog_memo(key, compute, generation=generation)
+
+
+def catalog_field_rows(*, generation: str | None = None) -> list[dict[str, Any]]:
+    """`field_list_with_counts` as rows {code, name, procedure_count}, kept per generation."""
+    return catalog_memo(
+        "fields",
+        lambda: [
+            dict(row)
+            for row in Field.objects.annotate(
+                procedure_count=Count("versions", filter=Q(versions__is_current=True))
+            )
+            .filter(procedure_count__gt=0)
+            .order_by("code")  # as field_list_with_counts
+            .values("code", "name", "procedure_count")
+        ],
+        generation=generation,
+    )
+
+
+def catalog_agency_rows(
+    *, on: datetime.date, generation: str | None = None
+) -> list[dict[str, Any]]:
+    """The agencies in force on `on`, as rows {id, code, name, kind} ordered by code, with
+    `procedure_count` (current procedures each implements), kept per generation and day."""
+
+    def compute() -> list[dict[str, Any]]:
+        counts = agency_procedure_counts()
+        rows: list[dict[str, Any]] = [
+            dict(row) for row in agency_list(on=on).values("id", "code", "name", "kind")
+        ]
+        for row in rows:
+            row["procedure_count"] = counts.get(row["id"], 0)
+        return rows
+
+    return catalog_memo(("agencies", on), compute, generation=generation)
+
+
+def catalog_version(*, code: str, generation: str | None = None) -> ProcedureVersion | None:
+    """The current published version of a procedure with everything its page shows (like
+    `procedure_get_current`, but read fresh once per catalog generation: never older than the
+    last publish, whichever process made it). Shared between threads: read only."""
+
+    def compute() -> ProcedureVersion | None:
+        return (
+            _current()
+            .select_related("procedure", "field")
+            .prefetch_related(
+                "documents",
+                "fees",
+                "agencies",
+                Prefetch("steps", queryset=ProcessStep.objects.select_related("agency")),
+            )
+            .filter(procedure__code=code)
+            .first()
+        )
+
+    return catalog_memo(("version", code), compute, generation=generation)

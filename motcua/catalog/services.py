@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import agency_list
 from motcua.accounts.data import AgencyKind
 from motcua.catalog import exchange
+from motcua.catalog.cache import catalog_changed
 from motcua.catalog.data import ALL_COMMUNES, ProcedureSpec, VersionStatus
 from motcua.catalog.models import (
     Fee,
@@ -206,6 +207,8 @@ def procedure_publish(*, version: ProcedureVersion, actor: User | None) -> Proce
     version.save()
     procedure_cache_clear()
     transaction.on_commit(procedure_cache_clear)
+    # The public pages and API answers (cache.py; the model signals do it too, this says it).
+    catalog_changed()
     audit_record(
         actor=actor,
         action="procedure.published",

@@ -33,7 +33,7 @@ from psycopg import RawCursor
 
 M = TypeVar("M", bound=models.Model)
 
-_SQL: dict[tuple[str, type[models.Model], int], str] = {}
+_SQL: dict[tuple[str, type[models.Model], int, str], str] = {}
 _NUMBERED: dict[str, str] = {}
 _PLANS: dict[type[models.Model], list[tuple[str, models.Field[Any, Any], bool, bool]]] = {}
 # Django's own text fields: a str value goes to the database as it is (get_prep_value is
@@ -188,31 +188,80 @@ def insert(objs: Sequence[M], *, using: str | None = None) -> Sequence[M]:
     connection = connections[alias]
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - old SQLite
         return model._default_manager.using(alias).bulk_create(objs)
-    key = (alias, model, len(objs))
+    rows = _rows(
+        connection, _insert_sql(connection, alias, model, len(objs), ""), _params(objs, connection)
+    )
+    # PostgreSQL and SQLite return the rows of a multi-row INSERT … RETURNING in VALUES order.
+    for obj, (value,) in zip(objs, rows, strict=True):
+        _saved(obj, value, alias)
+    return objs
+
+
+def insert_skipping_conflicts(
+    objs: Sequence[M], *, tell_by: str, using: str | None = None
+) -> list[M]:
+    """Insert those of `objs` that break no unique constraint, in one statement (`INSERT …
+    ON CONFLICT DO NOTHING RETURNING`: no savepoint needed, and a row being written by
+    another transaction at the same time is waited for, then skipped). Returns the objects
+    written, with their pks set. `tell_by` names a field whose value differs between the
+    objects (the rows returned are matched to them by it)."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    alias = using or router.db_for_write(model)
+    connection = connections[alias]
+    field = model._meta.get_field(tell_by)
+    assert isinstance(field, models.Field)
+    by_value = {getattr(obj, field.attname): obj for obj in objs}
+    assert len(by_value) == len(objs), f"{tell_by} must differ between the objects"
+    qn = connection.ops.quote_name
+    sql = _insert_sql(connection, alias, model, len(objs), qn(str(field.column)))
+    written = []
+    for value, told in _rows(connection, sql, _params(objs, connection)):
+        obj = by_value[told]
+        _saved(obj, value, alias)
+        written.append(obj)
+    return written
+
+
+def _insert_sql(
+    connection: BaseDatabaseWrapper, alias: str, model: type[models.Model], n: int, also: str
+) -> str:
+    """INSERT of `n` rows of `model` RETURNING the pk; with `also` (a column), ON CONFLICT
+    DO NOTHING and that column returned too."""
+    key = (alias, model, n, also)
     sql = _SQL.get(key)
-    pk = model._meta.pk
-    assert pk is not None
     if sql is None:
+        pk = model._meta.pk
+        assert pk is not None
         fields = _fields(model)
         qn = connection.ops.quote_name
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
             f"INSERT INTO {qn(model._meta.db_table)} "  # noqa: S608 - our own model's names
             f"({', '.join(qn(f.column) for f in fields)}) VALUES "
-            + ", ".join([one] * len(objs))
+            + ", ".join([one] * n)
+            + (" ON CONFLICT DO NOTHING" if also else "")
             + f" RETURNING {qn(pk.column)}"
+            + (f", {also}" if also else "")
         )
         if _server_binding(connection):
             sql = _numbered(sql)
         _SQL[key] = sql
-    plan = _plan(model)
+    return sql
+
+
+def _params(objs: Sequence[models.Model], connection: BaseDatabaseWrapper) -> list[Any]:
+    plan = _plan(type(objs[0]))
     params: list[Any] = []
     for obj in objs:
         params += _db_values(obj, plan, connection)
-    rows = _rows(connection, sql, params)
-    # PostgreSQL and SQLite return the rows of a multi-row INSERT … RETURNING in VALUES order.
-    for obj, (value,) in zip(objs, rows, strict=True):
-        setattr(obj, pk.attname, value)
-        obj._state.adding = False
-        obj._state.db = alias
-    return objs
+    return params
+
+
+def _saved(obj: models.Model, pk_value: Any, alias: str) -> None:
+    pk = obj._meta.pk
+    assert pk is not None
+    setattr(obj, pk.attname, pk_value)
+    obj._state.adding = False
+    obj._state.db = alias

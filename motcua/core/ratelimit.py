@@ -1,4 +1,4 @@
-"""Rate limits: counters of tries in the shared cache, one fixed window per key.
+"""Rate limits: counters of tries shared by every web process, one fixed window per key.
 
     if ratelimit.hit(key=f"rl:track:{address}", limit=20, window_seconds=600):
         ...refuse (429)...
@@ -13,38 +13,43 @@ the try with `hit` before checking it and then `reset`s the key (a success forge
 failures) or `release`s the try (a success does not count, earlier failures stay). Checking
 first and counting after the failure would let every try running at the same time through.
 
-The counters live in the default cache, which every web process of an installation must share
-(MOTCUA_CACHE_URL, docs/adr/0016-shared-cache-and-rate-limits.md):
+Where the counters live depends on the default cache, which every web process of an
+installation must share (MOTCUA_CACHE_URL, docs/adr/0016-shared-cache-and-rate-limits.md,
+docs/adr/0043-tracking-worklist-and-lean-workers.md):
 
-- Redis, Memcached, LocMemCache: `cache.add` (start the window) then `cache.incr`, both atomic.
-  Django's Redis `incr` is EXISTS then INCR; if the key expires between the two, INCR creates
-  it without an expiry, so the first count of a window always sets the expiry again.
+- Redis: one round trip per try, a MULTI of `SET key 0 EX window NX` and `INCR key`: atomic,
+  so the key always has its expiry (the window's) and no expiry can fall between the two.
+  A release is one `DECR` (a key gone meanwhile, left at -1, is deleted).
+- Memcached, LocMemCache: `cache.add` (start the window) then `cache.incr`, both atomic.
 - Any other backend (FileBasedCache: its `incr` is get-then-set and resets the expiry to the
-  default timeout): the counter is stored as (count, end of window) and read, changed and
-  written under an exclusive lock file next to the cache's files (FileBasedCache) or in the
-  temporary directory: shared by the processes of one machine.
+  default timeout; its `set` lists the whole directory to cull): a table of counters in one
+  file of fixed size beside the cache's files (or in the temporary directory), mapped in
+  memory by every process; a key's bucket of slots is changed under an `fcntl` record lock on
+  its bytes and a thread lock (`_CounterTable`): shared by the processes and threads of one
+  machine, no file created per key, and tries on other buckets never wait.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import math
+import hashlib
 import os
+import struct
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 
 #: Backends whose `add` and `incr` are atomic and whose `incr` keeps the key's expiry.
 ATOMIC_BACKENDS: tuple[type[BaseCache], ...] = (RedisCache, BaseMemcachedCache, LocMemCache)
-LOCK_FILE = "motcua-ratelimit.lock"
 
 
 def hit(*, key: str, limit: int, window_seconds: int) -> bool:
@@ -52,38 +57,53 @@ def hit(*, key: str, limit: int, window_seconds: int) -> bool:
     caller refuses it (it stays counted, which changes nothing while the window lasts)."""
     if limit < 0 or window_seconds < 1:
         raise ValueError("limit must be >= 0 and window_seconds >= 1")
-    return _increment(_backend(), key, window_seconds) > limit
+    backend = _backend()
+    if isinstance(backend, DummyCache):  # a cache that keeps nothing: nothing is limited
+        return False
+    return _increment(backend, key, window_seconds) > limit
 
 
 def attempts(*, key: str) -> int:
     """The tries counted under `key` in its current window (0 when none)."""
     backend = _backend()
-    return _count(backend.get(key), time.time())
+    if isinstance(backend, DummyCache):
+        return 0
+    if isinstance(backend, ATOMIC_BACKENDS):
+        value = backend.get(key)
+        return value if isinstance(value, int) and value > 0 else 0
+    return _files(backend).read(key, time.time())
 
 
 def release(*, key: str) -> None:
     """Take back one try counted by `hit` (it turned out not to count). Nothing when the key
     has expired meanwhile."""
     backend = _backend()
+    if isinstance(backend, DummyCache):
+        return
+    if isinstance(backend, RedisCache):
+        name = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(name, write=True)  # type: ignore[attr-defined]
+        if client.decr(name) < 0:  # gone meanwhile: DECR made it -1, with no expiry
+            client.delete(name)
+        return
     if isinstance(backend, ATOMIC_BACKENDS):
         try:
             left = backend.decr(key)
         except ValueError:  # expired meanwhile: nothing to take back
             return
-        if left < 0:  # Redis: expired between EXISTS and DECR, leaving -1 with no expiry
+        if left < 0:
             backend.delete(key)
         return
-    with _locked(backend):
-        now = time.time()
-        value = backend.get(key)
-        count, end = _count(value, now), _end(value)
-        if count > 0 and end > now:
-            backend.set(key, (count - 1, end), timeout=_seconds_left(end, now))
+    _files(backend).release(key, time.time())
 
 
 def reset(*, key: str) -> None:
     """Forget every try counted under `key`."""
-    _backend().delete(key)
+    backend = _backend()
+    if isinstance(backend, (*ATOMIC_BACKENDS, DummyCache)):
+        backend.delete(key)
+    else:
+        _files(backend).forget(key)
 
 
 def _backend() -> BaseCache:
@@ -91,6 +111,14 @@ def _backend() -> BaseCache:
 
 
 def _increment(backend: BaseCache, key: str, window_seconds: int) -> int:
+    if isinstance(backend, RedisCache):
+        name = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(name, write=True)  # type: ignore[attr-defined]
+        with client.pipeline(transaction=True) as pipe:
+            pipe.set(name, 0, ex=window_seconds, nx=True)
+            pipe.incr(name)
+            _created, count = pipe.execute()
+        return int(count)
     if isinstance(backend, ATOMIC_BACKENDS):
         for _attempt in range(3):
             backend.add(key, 0, timeout=window_seconds)
@@ -102,49 +130,142 @@ def _increment(backend: BaseCache, key: str, window_seconds: int) -> int:
                 backend.touch(key, timeout=window_seconds)
             return count
         return 1  # a cache that keeps nothing (DummyCache): nothing is ever limited
-    with _locked(backend):
-        now = time.time()
-        value = backend.get(key)
-        count, end = _count(value, now), _end(value)
-        if count == 0 or end <= now:
-            count, end = 0, now + window_seconds
-        count += 1
-        backend.set(key, (count, end), timeout=_seconds_left(end, now))
-        return count
+    return _files(backend).increment(key, window_seconds, time.time())
 
 
-def _count(value: Any, now: float) -> int:
-    """The count stored in a cache value: an int (atomic backends) or (count, end)."""
-    if isinstance(value, tuple) and len(value) == 2:
-        count, end = value
-        return int(count) if float(end) > now else 0
-    if isinstance(value, int):
-        return value
-    return 0
+# --- the counter table (FileBasedCache, or any backend without atomic counters) ------------
+
+#: Slots of the shared counter table: each holds a key's digest, its count and the end of its
+#: window; a key lives in one bucket of BUCKET_SLOTS slots chosen by its digest.
+TABLE_SLOTS = 1 << 16
+BUCKET_SLOTS = 8
+_SLOT = struct.Struct("<16sqd")  # SHA-256 of the key (first 16 bytes), count, window end
+_BUCKET_BYTES = _SLOT.size * BUCKET_SLOTS
+_STRIPES = 64
+_tables: dict[str, _CounterTable] = {}
+_tables_lock = threading.Lock()
 
 
-def _end(value: Any) -> float:
-    if isinstance(value, tuple) and len(value) == 2:
-        return float(value[1])
-    return 0.0
-
-
-def _seconds_left(end: float, now: float) -> int:
-    return max(1, math.ceil(end - now))
-
-
-@contextlib.contextmanager
-def _locked(backend: BaseCache) -> Iterator[None]:
-    """An exclusive lock shared by every process (and thread) of this machine using the
-    backend: flock on a file in the FileBasedCache's directory (which it does not count as an
-    entry: its files end in .djcache), else in the temporary directory."""
+def _files(backend: BaseCache) -> _CounterTable:
     directory = getattr(backend, "_dir", None) or os.path.join(
         tempfile.gettempdir(), f"motcua-ratelimit-{os.getuid()}"
     )
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    fd = os.open(os.path.join(directory, LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+    table = _tables.get(directory)
+    if table is None:
+        with _tables_lock:
+            table = _tables.get(directory)
+            if table is None:
+                table = _tables[directory] = _CounterTable(directory)
+    return table
+
+
+class _CounterTable:
+    """One file of fixed size (TABLE_SLOTS × 32 bytes, `ratelimit.table` beside the cache's
+    files), mapped in memory by every process. A key's bucket is changed under an exclusive
+    `fcntl` record lock on the bucket's bytes (between processes) and a lock of its stripe
+    (between the threads of a process): two syscalls per try, no file created per key, and
+    tries on keys of other buckets never wait. A slot whose window ended is free; when every
+    slot of a bucket holds a live key, the one whose window ends first is given up (like the
+    file cache's culling, ADR 0016: an attacker would need thousands of live keys falling in
+    one bucket of 8)."""
+
+    def __init__(self, directory: str) -> None:
+        import mmap
+
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        path = os.path.join(directory, "ratelimit.table")
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        size = TABLE_SLOTS * _SLOT.size
+        if os.fstat(self.fd).st_size < size:
+            os.ftruncate(self.fd, size)  # zeros: every slot free; a no-op race between processes
+        self.map = mmap.mmap(self.fd, size)
+        self.stripes = [threading.Lock() for _ in range(_STRIPES)]
+
+    @contextlib.contextmanager
+    def _bucket(self, digest: bytes) -> Iterator[int]:
+        bucket = int.from_bytes(digest[:4], "little") % (TABLE_SLOTS // BUCKET_SLOTS)
+        offset = bucket * _BUCKET_BYTES
+        with self.stripes[bucket % _STRIPES]:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX, _BUCKET_BYTES, offset)
+            try:
+                yield offset
+            finally:
+                fcntl.lockf(self.fd, fcntl.LOCK_UN, _BUCKET_BYTES, offset)
+
+    def _find(self, offset: int, digest: bytes, now: float) -> tuple[int | None, int, float]:
+        """(position of the key's live slot or None, its count, its end)."""
+        for i in range(BUCKET_SLOTS):
+            at = offset + i * _SLOT.size
+            slot_digest, count, end = _SLOT.unpack_from(self.map, at)
+            if slot_digest == digest:
+                if end > now and count > 0:
+                    return at, count, end
+                return at, 0, 0.0
+        return None, 0, 0.0
+
+    def increment(self, key: str, window_seconds: int, now: float) -> int:
+        digest = _digest(key)
+        with self._bucket(digest) as offset:
+            at, count, end = self._find(offset, digest, now)
+            if at is None:
+                at = self._free_slot(offset, now)
+            if count <= 0:
+                count, end = 0, now + window_seconds
+            count += 1
+            _SLOT.pack_into(self.map, at, digest, count, end)
+            return count
+
+    def _free_slot(self, offset: int, now: float) -> int:
+        oldest, oldest_end = offset, float("inf")
+        for i in range(BUCKET_SLOTS):
+            at = offset + i * _SLOT.size
+            _digest_, count, end = _SLOT.unpack_from(self.map, at)
+            if count <= 0 or end <= now:
+                return at
+            if end < oldest_end:
+                oldest, oldest_end = at, end
+        return oldest
+
+    def release(self, key: str, now: float) -> None:
+        digest = _digest(key)
+        with self._bucket(digest) as offset:
+            at, count, end = self._find(offset, digest, now)
+            if at is not None and count > 0:
+                _SLOT.pack_into(self.map, at, digest, count - 1, end)
+
+    def read(self, key: str, now: float) -> int:
+        digest = _digest(key)
+        with self._bucket(digest) as offset:
+            return self._find(offset, digest, now)[1]
+
+    def forget(self, key: str) -> None:
+        digest = _digest(key)
+        with self._bucket(digest) as offset:
+            at, _count, _end = self._find(offset, digest, 0.0)
+            if at is not None:
+                _SLOT.pack_into(self.map, at, b"\0" * 16, 0, 0.0)
+
+    def sweep(self, now: float) -> int:
+        """How many slots hold an ended window (they are free already; nothing to remove)."""
+        ended = 0
+        for at in range(0, TABLE_SLOTS * _SLOT.size, _SLOT.size):
+            digest, count, end = _SLOT.unpack_from(self.map, at)
+            if digest != b"\0" * 16 and end <= now:
+                ended += 1
+        return ended
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()[:16]
+
+
+def counters_sweep() -> int:
+    """How many counters of the file cache's table hold an ended window (their slots are free
+    for new keys; 0 for the other backends)."""
+    backend = _backend()
+    if isinstance(backend, (*ATOMIC_BACKENDS, DummyCache)):
+        return 0
+    return _files(backend).sweep(time.time())
+
+
+__all__ = ["attempts", "counters_sweep", "hit", "release", "reset"]

@@ -37,6 +37,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("quantri", "Phạm Minh Quân", Role.PROVINCE_ADMIN, "H11", staff=True),
     DemoAccount("giamsat", "Vũ Thị Giang", Role.SUPERVISOR, "H11"),
     DemoAccount("bientap", "Đỗ Thu Hà", Role.AGENCY_ADMIN, "H11.05"),  # catalog editor
+    # The feedback desk (phản ánh, kiến nghị; motcua.pakn, ADR 0040).
+    DemoAccount("pakn", "Hoàng Thị Thu", Role.FEEDBACK_OFFICER, PROVINCE_DESK),
 ]
 
 

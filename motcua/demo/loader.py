@@ -40,7 +40,9 @@ from motcua.demo.accounts import (
     demo_password,
     demo_usernames,
 )
+from motcua.demo.pakn import demo_pakn_load
 from motcua.demo.simplification import demo_simplification_load
+from motcua.demo.surveys_qa import demo_surveys_qa_load
 from motcua.documents.api import credential_set_pkcs12, demo_pki_ensure
 from motcua.dossiers.api import demo_results_to_sign, dossier_finished_at, dossier_result_sign
 
@@ -176,6 +178,9 @@ def demo_load(*, force: bool = False) -> list[str]:
         done += _demo_ratings()
     done += _demo_signatures()
     done += demo_simplification_load()
+    done += demo_surveys_qa_load()
+    with jobs.suppressed():  # history: the senders are not told again
+        done += demo_pakn_load()
     _demo_mark(DEMO_LOADED)
     return done
 

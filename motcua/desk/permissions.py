@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from motcua.accounts.api import roles_required, two_factor_demo_off, user_roles
-from motcua.accounts.data import CATALOG_EDITOR_ROLES, Role
+from motcua.accounts.data import CATALOG_EDITOR_ROLES, OFFICER_ROLES, Role
 from motcua.calendar.api import calendar_year_undecided_soon
 from motcua.core import clock
 from motcua.dossiers.api import notices_unread_count
+from motcua.pakn.api import feedback_user_is_officer
 from motcua.privacy.api import LOG_READER_ROLES
 from motcua.reports.api import REPORT_ROLES
 
@@ -79,6 +80,12 @@ class NavInfo:
     two_factor_demo_off: bool = False
     #: Supervisors and province admins read the log of personal data views (ADR 0036).
     sees_personal_log: bool = False
+    #: People who work on feedback and recommendations (`pakn.api.feedback_user_is_officer`).
+    sees_feedback: bool = False
+    #: Province admins and supervisors: satisfaction survey campaigns (ADR 0041).
+    sees_surveys: bool = False
+    #: Officers: questions from the public about their agencies' procedures (ADR 0041).
+    sees_qa: bool = False
 
 
 def nav_info(user: User) -> NavInfo:
@@ -95,6 +102,9 @@ def nav_info(user: User) -> NavInfo:
             roles & {r.value for r in CATALOG_EDITOR_ROLES | {Role.PROVINCE_ADMIN}}
         ),
         sees_personal_log=bool(roles & {r.value for r in LOG_READER_ROLES}),
+        sees_feedback=feedback_user_is_officer(user),
+        sees_surveys=bool(roles & {Role.PROVINCE_ADMIN.value, Role.SUPERVISOR.value}),
+        sees_qa=bool(roles & {r.value for r in OFFICER_ROLES}),
         calendar_undecided_year=(
             calendar_year_undecided_soon(today=timezone.localtime(clock.now()).date())
             if Role.PROVINCE_ADMIN in roles

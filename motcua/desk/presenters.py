@@ -19,6 +19,7 @@ from motcua.calendar.api import WorkingCalendar, working_calendar_get
 from motcua.dossiers.api import NATIONAL_STATUS, STATUS_LABELS, DeadlineView, DossierStatus
 
 if TYPE_CHECKING:
+    from motcua.dossiers.api import WorklistDossier
     from motcua.dossiers.models import Dossier, DossierEvent
 
 # ---------------------------------------------------------------------------- deadline states
@@ -41,7 +42,7 @@ OUTCOME_LABELS: Mapping[str, Any] = {
 }
 
 
-def dossier_ref(dossier: Dossier) -> str:
+def dossier_ref(dossier: Dossier | WorklistDossier) -> str:
     """What the desk URLs use for a dossier: its code, or "#<id>" before it has one."""
     return dossier.code or f"#{dossier.pk}"
 

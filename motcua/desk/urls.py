@@ -1,6 +1,6 @@
 """The desk (back office), mounted at /desk/. Every view declares its roles (desk/permissions.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from motcua.desk.views import (
     dashboard,
@@ -10,13 +10,16 @@ from motcua.desk.views import (
     intake,
     monitor,
     overview,
+    pakn,
     papers,
     payments,
     personal,
+    qa,
     reports,
     satisfaction,
     search,
     simplification,
+    surveys,
     times,
     twofactor,
     worklist,
@@ -61,6 +64,8 @@ urlpatterns = [
         simplification.plan_export_view,
         name="simplification_export",
     ),
+    path("", include(surveys.urlpatterns)),  # khao-sat/… (views/surveys.py)
+    path("", include(qa.urlpatterns)),  # hoi-dap/… (views/qa.py)
     path("thong-bao/da-doc/", monitor.notices_mark_read, name="notices_mark_read"),
     path("xac-thuc-hai-lop/", twofactor.two_factor, name="two_factor"),
     path("xac-thuc-hai-lop/dat-lai/", twofactor.two_factor_reset_view, name="two_factor_reset"),
@@ -75,4 +80,20 @@ urlpatterns = [
         "ho-so/<str:code>/du-lieu-ca-nhan/", personal.personal_data_show, name="personal_data_show"
     ),
     path("du-lieu-ca-nhan/nhat-ky/", personal.view_log, name="personal_data_log"),
+    # Feedback and recommendations (phản ánh, kiến nghị; views/pakn.py).
+    path("phan-anh-kien-nghi/", pakn.register, name="pakn_register"),
+    path("phan-anh-kien-nghi/nhap/", pakn.entry, name="pakn_entry"),
+    path("phan-anh-kien-nghi/thong-ke/", pakn.statistics, name="pakn_statistics"),
+    path(
+        "phan-anh-kien-nghi/nhac-viec/<int:notice_id>/da-doc/",
+        pakn.notice_read,
+        name="pakn_notice_read",
+    ),
+    path("phan-anh-kien-nghi/<str:code>/", pakn.detail, name="pakn_detail"),
+    path("phan-anh-kien-nghi/<str:code>/thao-tac/<str:action>/", pakn.act, name="pakn_action"),
+    path(
+        "phan-anh-kien-nghi/<str:code>/tep/<int:attachment_id>/",
+        pakn.attachment,
+        name="pakn_attachment",
+    ),
 ]

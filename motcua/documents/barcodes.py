@@ -12,9 +12,8 @@ import base64
 import io
 import re
 
-import barcode
-import segno
-from barcode.writer import SVGWriter
+# segno and python-barcode (which imports Pillow) are imported by the first drawing, not by
+# every web worker (docs/adr/0043).
 
 # Code 128 geometry. 0.35 mm per module: a rendered page decodes (zbar) at 150, 200, 250 and
 # 300 dpi for every dossier-code format (0.25 mm failed at 150/200 dpi, 0.3–0.33 mm at 150 dpi);
@@ -32,6 +31,8 @@ def qr_svg(url: str) -> str:
     ``viewBox`` and no fixed size."""
     if not url:
         raise ValueError("qr_svg needs a non-empty URL")
+    import segno
+
     qr = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
     qr.save(out, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True, border=4)
@@ -45,6 +46,9 @@ def code128_svg(code: str) -> str:
     under it as real text) as an SVG element sized in millimetres."""
     if not code:
         raise ValueError("code128_svg needs a non-empty code")
+    import barcode
+    from barcode.writer import SVGWriter
+
     symbol = barcode.get("code128", code, writer=SVGWriter())
     raw = symbol.render(
         {

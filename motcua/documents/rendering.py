@@ -28,13 +28,10 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from motcua.documents import barcodes
 from motcua.documents.data import (
@@ -52,6 +49,13 @@ from motcua.documents.data import (
     StopNoticeData,
     edition_for,
 )
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+# WeasyPrint (~40 MB with its fonts and CSS machinery) is imported by the first render, not
+# by every web worker that imports this module (docs/adr/0043).
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {
@@ -92,6 +96,8 @@ def font_uris() -> dict[str, str]:
 def render_html_pdf(*, html: str) -> bytes:
     """Any complete HTML document as a PDF with the bundled fonts; nothing else is fetched.
     Same HTML → same bytes."""
+    from weasyprint import HTML
+
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher())
     pdf = document.write_pdf(font_config=_font_config(), pdf_identifier=identifier)
@@ -102,26 +108,35 @@ def render_html_pdf(*, html: str) -> bytes:
 # --- WeasyPrint plumbing -------------------------------------------------------------------
 
 
-class _LocalOnlyFetcher(URLFetcher):
-    """Lets WeasyPrint read the bundled fonts and ``data:`` URIs, nothing else."""
+def _local_only_fetcher() -> URLFetcher:
+    """A fetcher that lets WeasyPrint read the bundled fonts and ``data:`` URIs, nothing
+    else (its class is made on first use, with WeasyPrint)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self) -> None:
-        super().__init__(fail_on_errors=True)
-        self._allowed = {path.as_uri() for path in FONT_FILES.values()}
+    class _LocalOnlyFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(fail_on_errors=True)
+            self._allowed = {path.as_uri() for path in FONT_FILES.values()}
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:") or url in self._allowed:
-            return super().fetch(url, headers)
-        raise ValueError(f"documents: refusing to load {url!r}")
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:") or url in self._allowed:
+                return super().fetch(url, headers)
+            raise ValueError(f"documents: refusing to load {url!r}")
+
+    return _LocalOnlyFetcher()
+
+
+#: Makes the fetcher, as the class's name did before WeasyPrint was imported lazily.
+_LocalOnlyFetcher = _local_only_fetcher
 
 
 _local = threading.local()
 
 
-def _fetcher() -> _LocalOnlyFetcher:
+def _fetcher() -> URLFetcher:
     fetcher = getattr(_local, "fetcher", None)
     if fetcher is None:
-        fetcher = _local.fetcher = _LocalOnlyFetcher()
+        fetcher = _local.fetcher = _local_only_fetcher()
     return fetcher
 
 
@@ -130,6 +145,8 @@ def _font_config() -> FontConfiguration:
     WeasyPrint keys the loaded faces by their descriptors, so reuse gives the same output."""
     config = getattr(_local, "font_config", None)
     if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
         config = _local.font_config = FontConfiguration()
     return config
 

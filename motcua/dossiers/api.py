@@ -14,6 +14,9 @@ from motcua.dossiers.permissions import (
 )
 from motcua.dossiers.selectors import (
     DeadlineView,
+    PublicLookup,
+    WorklistDossier,
+    WorklistStep,
     access_draft_for_owner,
     applicant_documents,
     applicant_dossiers,
@@ -30,6 +33,7 @@ from motcua.dossiers.selectors import (
     desk_queue,
     dossier_code_exists,
     dossier_code_get,
+    dossier_contacts,
     dossier_detail_prefetch,
     dossier_events,
     dossier_find,
@@ -40,12 +44,14 @@ from motcua.dossiers.selectors import (
     dossiers_in_report_bucket,
     dossiers_near_due,
     dossiers_overdue,
+    dossiers_returned_between,
     earlier_main_steps,
     kiosk_status,
     next_main_step,
     notices_for_user,
     notices_unread_count,
     public_track,
+    public_track_lookup,
     public_track_with_factor,
     result_signed_for_code,
     signed_results,
@@ -53,6 +59,7 @@ from motcua.dossiers.selectors import (
     tracking_ledger,
     worklist_for_user,
     worklist_page,
+    worklist_rows,
 )
 from motcua.dossiers.services.actions import dossier_act
 from motcua.dossiers.services.intake import (
@@ -198,7 +205,9 @@ __all__ = [
     "dossier_detail_prefetch",
     "dossier_events",
     "dossier_find",
+    "dossier_contacts",
     "dossier_finished_at",
+    "dossiers_returned_between",
     "dossier_histories",
     "attachments_exist_sql",
     "signed_results",
@@ -242,7 +251,9 @@ __all__ = [
     "notices_unread_count",
     "notice_mark_read",
     "result_signed_for_code",
+    "PublicLookup",
     "public_track",
+    "public_track_lookup",
     "public_track_with_factor",
     "result_find_by_sha256",
     "result_signing_failure",
@@ -256,4 +267,7 @@ __all__ = [
     "visible_dossiers",
     "worklist_for_user",
     "worklist_page",
+    "worklist_rows",
+    "WorklistDossier",
+    "WorklistStep",
 ]

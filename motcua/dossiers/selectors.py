@@ -7,7 +7,7 @@ import hmac
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 
@@ -84,10 +85,9 @@ def _worklist_queues(user: User) -> list[QuerySet[DossierStep]]:
     return queues
 
 
-def worklist_page(*, user: User, offset: int = 0, limit: int = 50) -> list[DossierStep]:
-    """One page of `worklist_for_user`, fast on millions of steps: each queue (mine, each
-    role queue, each consultation queue) is read in due order with a LIMIT on its own partial
-    index, the pages are merged, and only the rows of the final page are loaded."""
+def _worklist_ids(user: User, offset: int, limit: int) -> list[int]:
+    """The ids of one page of the worklist, in due order: each queue (mine, each role queue,
+    each consultation queue) read in due order with a LIMIT on its own partial index, merged."""
     import heapq
 
     need = offset + limit
@@ -102,9 +102,104 @@ def worklist_page(*, user: User, offset: int = 0, limit: int = 50) -> list[Dossi
         if step_id not in seen:
             seen.add(step_id)
             ids.append(step_id)
-    page = ids[offset:need]
+    return ids[offset:need]
+
+
+def worklist_page(*, user: User, offset: int = 0, limit: int = 50) -> list[DossierStep]:
+    """One page of `worklist_for_user`, fast on millions of steps: each queue (mine, each
+    role queue, each consultation queue) is read in due order with a LIMIT on its own partial
+    index, the pages are merged, and only the rows of the final page are loaded (as full
+    steps, with their dossier, agency and assignee: see `worklist_rows` for a page to show)."""
+    page = _worklist_ids(user, offset, limit)
     rows = DossierStep.objects.select_related("dossier", "agency", "assignee").in_bulk(page)
     return [rows[i] for i in page if i in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistAgency:
+    pk: int | None
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistDossier:
+    """The columns of a dossier a worklist row shows (its reference, procedure, status and
+    the applicant, which the desk masks: privacy.applicant_view reads these fields)."""
+
+    pk: int
+    code: str | None
+    procedure_name: str
+    status: str
+    applicant_kind: str
+    applicant_name: str
+    id_number: str
+    date_of_birth: dt.date | None
+    tax_code: str
+    representative: str
+    phone: str
+    email: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistStep:
+    """The columns of an open step a worklist row shows, with its agency and dossier: what
+    `step_deadline_view` and the desk's worklist read of a DossierStep."""
+
+    pk: int
+    title: str
+    status: str
+    due_at: dt.datetime | None
+    budget_hours: Any
+    assignee_id: int | None
+    agency: WorklistAgency
+    dossier: WorklistDossier
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def agency_id(self) -> int | None:
+        return self.agency.pk
+
+
+_WORKLIST_DOSSIER = tuple(f.name for f in WorklistDossier.__dataclass_fields__.values())[1:]
+_WORKLIST_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "due_at",
+    "budget_hours",
+    "assignee_id",
+    "agency_id",
+    "agency__name",
+    "dossier_id",
+    *(f"dossier__{name}" for name in _WORKLIST_DOSSIER),
+)
+
+
+def worklist_rows(*, user: User, offset: int = 0, limit: int = 50) -> list[WorklistStep]:
+    """The same page as `worklist_page`, as rows holding only the columns the worklist shows
+    (one `.values()` query for the page instead of full Dossier, Agency and User objects:
+    ADR 0043)."""
+    page = _worklist_ids(user, offset, limit)
+    if not page:
+        return []
+    found: dict[int, WorklistStep] = {}
+    for row in DossierStep.objects.filter(pk__in=page).values_list(*_WORKLIST_COLUMNS):
+        step_id, title, status, due_at, budget, assignee_id, agency_id, agency_name = row[:8]
+        found[step_id] = WorklistStep(
+            pk=step_id,
+            title=title,
+            status=status,
+            due_at=due_at,
+            budget_hours=budget,
+            assignee_id=assignee_id,
+            agency=WorklistAgency(agency_id, agency_name or ""),
+            dossier=WorklistDossier(row[8], *row[9:]),
+        )
+    return [found[i] for i in page if i in found]
 
 
 def desk_queue(*, user: User) -> QuerySet[Dossier]:
@@ -184,7 +279,7 @@ def deadline_view(*, dossier: Dossier) -> DeadlineView:
     return DeadlineView(dossier.appointment_at, left, state)
 
 
-def step_deadline_view(*, step: DossierStep) -> DeadlineView:
+def step_deadline_view(*, step: DossierStep | WorklistStep) -> DeadlineView:
     if step.due_at is None:
         return DeadlineView(None, None, "")
     if step.status not in OPEN_STEP:
@@ -255,6 +350,9 @@ class PublicTrack:
     outcome: str
     timeline: list[tuple[dt.datetime, str]]
     result_document_id: int | None
+    #: Whether its procedure version charges a fee that can be paid online (known by
+    #: `public_track_lookup` only; `public_track` leaves it False).
+    charges_fee: bool = False
 
 
 PUBLIC_ACTIONS = {
@@ -328,6 +426,159 @@ def public_track_with_factor(*, code: str, factor: str) -> PublicTrack | None:
     if len(phone) < digits + 4 or not hmac.compare_digest(phone[-digits:], typed):
         return None
     return public_track(code=code, pin=dossier.lookup_pin)
+
+
+@dataclass(frozen=True)
+class PublicLookup:
+    """What `public_track_lookup` found: the public view (None when the factor did not
+    match), which factor matched ("pin", "phone" or ""), and the caller's annotations."""
+
+    track: PublicTrack | None
+    factor: str = ""
+    extra: dict[str, Any] | None = None
+
+
+_PUBLIC_COLUMNS = (
+    "code",
+    "lookup_pin",
+    "phone",
+    "procedure_name",
+    "status",
+    "received_at",
+    "appointment_at",
+    "returned_at",
+    "outcome",
+    "return_method",
+)
+
+
+#: Parameter values standing for the one a precompiled statement is run with (a text, an id).
+_MARKERS: dict[type, Any] = {str: "\x00motcua-parameter\x00", int: -4611686018427387001}
+
+
+def _precompiled(
+    key: tuple[str, ...], model: type[Any], build: Any, value: Any
+) -> list[tuple[Any, ...]]:
+    """Run the query `build(value)` as it compiles for `value`, compiling it only the first
+    time on this connection (per thread): `build` is called once with a marker, the SQL and
+    the positions of the marker among its parameters are kept on the connection object, and
+    each run binds `value` there and converts the rows as the ORM would. For the public
+    lookups only, where compiling the ORM query cost more than running it (ADR 0043); the
+    query must depend on nothing but `value` (the key names what else shapes it)."""
+    from django.db import connections, router
+
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    kept: dict[tuple[str, ...], Any] = connection.__dict__.setdefault("_motcua_precompiled", {})
+    entry = kept.get(key)
+    if entry is None:
+        marker = _MARKERS[type(value)]
+        compiler = build(marker).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        at = [i for i, p in enumerate(params) if type(p) is type(marker) and p == marker]
+        if not at:  # the value is not a parameter of the query: it cannot be precompiled
+            raise ValueError(f"{key}: the value is not among the query's parameters")
+        converters = compiler.get_converters(
+            [col[0] for col in compiler.select[: compiler.col_count]]
+        )
+        entry = kept[key] = (sql, tuple(params), at, compiler, converters)
+    sql, params, at, compiler, converters = entry
+    bound = list(params)
+    for i in at:
+        bound[i] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        rows = cursor.fetchall()
+    if converters:
+        return [tuple(r) for r in compiler.apply_converters(rows, converters)]
+    return [tuple(r) for r in rows]
+
+
+def public_track_lookup(
+    *,
+    code: str,
+    factor: str,
+    phone: bool = True,
+    annotations: Mapping[str, Any] | None = None,
+) -> PublicLookup:
+    """The public view of the dossier with this (normalised) code, opened by the PIN printed
+    on the receipt or, when `phone`, the last MOTCUA_TRACK_PHONE_DIGITS digits of the
+    applicant's phone; the same answer as `public_track` / `public_track_with_factor` in at most
+    two statements: the dossier's row (with its latest result's id, whether its procedure
+    version charges a fee, and the caller's `annotations`: expressions on the dossier, e.g.
+    "paid" from payments, read into `extra`), then its public events when a factor matched.
+    The caller must rate-limit."""
+    factor = (factor or "").strip()
+    if not code or not factor:
+        return PublicLookup(None)
+    extra = dict(annotations or {})
+    columns = ("pk", *_PUBLIC_COLUMNS, "public_result_id", "public_charges_fee", *extra)
+
+    def dossier_query(code: str) -> QuerySet[Any]:
+        latest_result = DossierDocument.objects.filter(
+            dossier=OuterRef("pk"), kind="result"
+        ).order_by("-created_at", "-id")
+        charges_fee = Dossier.objects.filter(
+            pk=OuterRef("pk"),
+            procedure_version__fees_known=True,
+            procedure_version__fees__amount_vnd__gt=0,
+        )
+        return (
+            Dossier.objects.filter(code=code)
+            .annotate(
+                public_result_id=Subquery(latest_result.values("pk")[:1]),
+                public_charges_fee=Exists(charges_fee),
+                **extra,
+            )
+            .order_by("pk")
+            .values_list(*columns)[:1]
+        )
+
+    found = _precompiled(("public_track", *sorted(extra)), Dossier, dossier_query, code)
+    row = dict(zip(columns, found[0], strict=True)) if found else None
+    if row is None:
+        return PublicLookup(None)
+    matched = ""
+    if hmac.compare_digest(row["lookup_pin"], factor):
+        matched = "pin"
+    elif phone:
+        digits = int(getattr(settings, "MOTCUA_TRACK_PHONE_DIGITS", 4))
+        typed = re.sub(r"\D", "", factor)
+        number = re.sub(r"\D", "", row["phone"] or "")
+        if (
+            digits > 0
+            and len(typed) == digits
+            and len(factor.replace(" ", "")) == digits
+            and len(number) >= digits + 4
+            and hmac.compare_digest(number[-digits:], typed)
+        ):
+            matched = "phone"
+    if not matched:
+        return PublicLookup(None)
+    events = _precompiled(
+        ("public_events",),
+        DossierEvent,
+        lambda dossier_id: (
+            DossierEvent.objects.filter(dossier_id=dossier_id, action__in=sorted(PUBLIC_ACTIONS))
+            .order_by("at", "id")
+            .values_list("at", "action")
+        ),
+        row["pk"],
+    )
+    online_result = row["status"] == "returned" and row["return_method"] == "online"
+    track = PublicTrack(
+        code=row["code"],
+        procedure_name=row["procedure_name"],
+        status=row["status"],
+        received_at=row["received_at"],
+        appointment_at=row["appointment_at"],
+        returned_at=row["returned_at"],
+        outcome=row["outcome"],
+        timeline=[(at, action) for at, action in events],
+        result_document_id=row["public_result_id"] if online_result else None,
+        charges_fee=bool(row["public_charges_fee"]),
+    )
+    return PublicLookup(track, matched, {name: row[name] for name in extra})
 
 
 def kiosk_status(*, code: str) -> Dossier | None:
@@ -719,3 +970,45 @@ def dossiers_in_report_bucket(
     if procedure_codes is not None:
         qs = qs.filter(procedure_code__in=procedure_codes)
     return qs.order_by("received_at", "id")
+
+
+# --- satisfaction surveys (motcua/surveys) ------------------------------------------------------
+
+
+def dossiers_returned_between(
+    *, agency_ids: Iterable[int], start: dt.date, end: dt.date
+) -> dict[int, list[int]]:
+    """Deciding agency id → ids (ascending) of its dossiers whose result was returned to the
+    applicant between `start` and `end` (local dates, both included): the population a
+    satisfaction survey draws its sample from (surveys app). One query."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    low = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    ids = list(agency_ids)
+    out: dict[int, list[int]] = {a: [] for a in ids}
+    rows = (
+        Dossier.objects.filter(
+            deciding_agency_id__in=ids,
+            status="returned",
+            returned_at__gte=low,
+            returned_at__lt=high,
+        )
+        .order_by("pk")
+        .values_list("deciding_agency_id", "pk")
+    )
+    for agency_id, pk in rows:
+        out[agency_id].append(pk)
+    return out
+
+
+def dossier_contacts(*, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Dossier id → how to reach its applicant: {"phone", "email", "user_id"} (one query;
+    the surveys app sends its invitations with these and keeps none of them)."""
+    return {
+        pk: {"phone": phone, "email": email, "user_id": user_id}
+        for pk, phone, email, user_id in Dossier.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "phone", "email", "applicant_user_id"
+        )
+    }

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from motcua.accounts.api import agencies_by_id
 from motcua.core.errors import NotFound
@@ -68,6 +68,18 @@ def rating_open_for_code(*, dossier_code: str) -> bool:
         statuses=RATABLE_STATUSES,
         excluding=RatingReceipt.objects.values("dossier_id"),
     )
+
+
+def rating_annotations() -> dict[str, Any]:
+    """Expressions to annotate a query of dossiers with what `rating_open_read` needs besides
+    the status ("feedback_rated": the dossier was rated), so a page showing a dossier knows in
+    the same statement whether to offer the rating (public tracking, ADR 0043)."""
+    return {"feedback_rated": Exists(RatingReceipt.objects.filter(dossier_id=OuterRef("pk")))}
+
+
+def rating_open_read(*, status: str, rated: bool) -> bool:
+    """What `rating_open_for_code` says, from the dossier's status and `rating_annotations`."""
+    return status in RATABLE_STATUSES and not rated
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from motcua.notifications.selectors import (
     notifications_unread_count,
 )
 from motcua.notifications.services import (
+    message_send,
     notification_kind,
     notification_send,
     notifications_for_event,
@@ -15,6 +16,7 @@ from motcua.notifications.services import (
 from motcua.notifications.texts import unaccent
 
 __all__ = [
+    "message_send",
     "notification_kind",
     "notification_send",
     "notifications_for_citizen",

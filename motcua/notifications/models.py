@@ -1,4 +1,6 @@
-"""Messages to applicants about their dossiers: one row per dossier event and channel."""
+"""Messages to applicants about their dossiers (one row per dossier event and channel), and
+messages to a person without a dossier (feedback, survey invitations: one row per idempotency
+key and channel, written by `services.message_send`)."""
 
 from __future__ import annotations
 
@@ -29,17 +31,38 @@ STATUS_CHOICES = [
 class Notification(models.Model):
     """Thông báo: what one event told the applicant on one channel (e-mail, SMS, or the
     portal's list). Unique per (event, channel): an event never produces two messages on the
-    same channel, however often the event is announced or the job retried."""
+    same channel, however often the event is announced or the job retried.
+
+    A message without a dossier (feedback, survey invitation) has no dossier and no event but
+    an idempotency `key` ("pakn:<code>:<event id>", "survey:<invitation id>"), unique per
+    (key, channel), and, for the portal channel, the `user` whose list shows it."""
 
     dossier = models.ForeignKey(
         "dossiers.Dossier",
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("dossier"),
+        null=True,
+        blank=True,
     )
     event = models.ForeignKey(
-        "dossiers.DossierEvent", on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+        "dossiers.DossierEvent",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
     )
+    key = models.CharField(_("idempotency key"), max_length=120, blank=True, default="")
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+    )
+    link = models.CharField(_("link"), max_length=500, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=32)
     channel = models.CharField(_("sent by"), max_length=8, choices=CHANNEL_CHOICES)
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
@@ -61,6 +84,14 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "channel"], name="notification_once"),
+            models.UniqueConstraint(
+                fields=["key", "channel"], condition=~Q(key=""), name="notification_key_once"
+            ),
+            # A dossier message has its dossier and event; any other one has its key.
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False, event__isnull=False) | ~Q(key=""),
+                name="notification_has_source",
+            ),
             models.CheckConstraint(
                 condition=Q(channel__in=[CHANNEL_EMAIL, CHANNEL_SMS, CHANNEL_PORTAL]),
                 name="notification_channel_valid",
@@ -73,6 +104,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["dossier", "channel", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["user", "channel", "created_at"]),
         ]
 
     def __str__(self) -> str:

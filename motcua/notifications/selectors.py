@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.notifications.models import CHANNEL_PORTAL, Notification
 
@@ -13,10 +13,12 @@ if TYPE_CHECKING:
 
 
 def notifications_for_citizen(*, user: User) -> QuerySet[Notification]:
-    """The portal list of a signed-in applicant: notifications about the dossiers they filed,
-    newest first (only the portal channel: one entry per event)."""
+    """The portal list of a signed-in applicant: notifications about the dossiers they filed
+    and the messages addressed to them without a dossier (feedback, surveys), newest first
+    (only the portal channel: one entry per event or key). `dossier` is None on the latter."""
     return (
-        Notification.objects.filter(channel=CHANNEL_PORTAL, dossier__applicant_user=user)
+        Notification.objects.filter(channel=CHANNEL_PORTAL)
+        .filter(Q(dossier__applicant_user=user) | Q(dossier__isnull=True, user=user))
         .select_related("dossier")
         .order_by("-created_at", "-id")
     )

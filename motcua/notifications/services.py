@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
-from motcua.core import clock, jobs
+from motcua.core import clock, fastinsert, jobs
 from motcua.core.jobs import enqueue_on_commit
 from motcua.core.links import public_url
 from motcua.dossiers.api import supplement_answer_due
@@ -199,13 +200,10 @@ def notifications_for_event(*, event: DossierEvent) -> list[Notification]:
     ]
     if not rows:
         return []
-    try:
-        # The usual case, a new event: all its rows in one INSERT (in a savepoint, so that a
-        # duplicate leaves the caller's transaction intact).
-        with transaction.atomic():
-            created = Notification.objects.bulk_create(rows)
-    except IntegrityError:  # announced before, or at the same time: row by row
-        created = [row for row in rows if _create_unless_there(row)]
+    # All its rows in one INSERT … ON CONFLICT DO NOTHING: a channel already announced for
+    # this event (or being announced by another transaction) is skipped, with no savepoint
+    # around it (two round trips fewer on the intake path: ADR 0043).
+    created = fastinsert.insert_skipping_conflicts(rows, tell_by="channel")
     for row in created:
         if row.channel != CHANNEL_PORTAL:
             enqueue_on_commit("notifications.send", notification_id=row.pk)
@@ -213,16 +211,124 @@ def notifications_for_event(*, event: DossierEvent) -> list[Notification]:
 
 
 def _create_unless_there(row: Notification) -> bool:
-    """Write `row` unless its event already has a notification on its channel."""
+    """Write `row` unless its event (or its key) already has a notification on its channel."""
     row.pk = None
+    same = (
+        Notification.objects.filter(key=row.key, channel=row.channel)
+        if row.key
+        else Notification.objects.filter(event=row.event, channel=row.channel)
+    )
     try:
         with transaction.atomic():
-            if Notification.objects.filter(event=row.event, channel=row.channel).exists():
+            if same.exists():
                 return False
             row.save(force_insert=True)
     except IntegrityError:  # lost a race with another announcement of the same event
         return False
     return True
+
+
+def _sms_for_message(*, subject: str, link: str, sms: str) -> str:
+    """One SMS segment: the caller's SMS text, else the subject and the link; unaccented
+    unless MOTCUA_SMS_UNACCENTED is off; the words cut (never the link) to fit."""
+    text = texts._ALL_SPACES.sub(" ", sms or subject).strip()
+    if getattr(settings, "MOTCUA_SMS_UNACCENTED", True):
+        text = texts.unaccent(text)
+    tail = f" {link}" if link and not sms else ""
+    room = texts.SMS_MAX_CHARS - len(tail)
+    if len(text) > room:
+        text = text[: max(room - 3, 0)].rstrip() + "..."
+    return text + tail
+
+
+def message_send(
+    *,
+    key: str,
+    kind: str,
+    subject: str,
+    body: str,
+    email: str = "",
+    phone: str = "",
+    user_id: int | None = None,
+    language: str = "vi",
+    link: str = "",
+    sms: str = "",
+) -> list[int]:
+    """Send a message to a person, not about a dossier (feedback, survey invitations): one
+    Notification per channel available (e-mail to `email`, SMS to `phone`, the portal list
+    of `user_id`), written in the caller's transaction and sent after commit by the job
+    `notifications.send` (same retries and stale re-sending as dossier notifications).
+
+    `key` is the idempotency key ("pakn:<code>:<event id>", "survey:<invitation id>"): a key
+    already used on a channel creates nothing more on that channel. The texts are the
+    caller's, already in `language`; the e-mail body gets `link` appended, the SMS is
+    `sms` when given, else the subject and `link`, folded to one 160-character segment, the
+    portal entry is the subject and body with the link beside them. Returns the ids of the
+    rows created by this call (empty when everything was sent before, or during a bulk load
+    inside `core.jobs.suppressed()`)."""
+    key = (key or "").strip()
+    if not key:
+        raise ValueError("message_send needs an idempotency key")
+    if len(key) > 120:
+        raise ValueError("message_send: the key is longer than 120 characters")
+    if _bulk_loading():
+        return []
+    now = clock.now()
+    link = (link or "").strip()[:500]
+    if link and not link.startswith(("https://", "http://", "/")):
+        raise ValueError("message_send: the link must be an http(s) address or a path")
+    subject = " ".join((subject or "").split())[:255]
+    body = (body or "").strip()
+    common = {
+        "key": key,
+        "kind": kind[:32],
+        "language": language or "vi",
+        "created_at": now,
+        "link": link,
+    }
+    rows: list[Notification] = []
+    email = (email or "").strip()
+    if email:
+        text = f"{body}\n\n{link}\n" if link else f"{body}\n"
+        rows.append(
+            Notification(
+                channel=CHANNEL_EMAIL, recipient=email, subject=subject, body=text, **common
+            )
+        )
+    phone = (phone or "").strip()
+    if phone:
+        rows.append(
+            Notification(
+                channel=CHANNEL_SMS,
+                recipient=phone,
+                subject="",
+                body=_sms_for_message(subject=subject, link=link, sms=sms),
+                **common,
+            )
+        )
+    if user_id is not None:
+        rows.append(
+            Notification(
+                channel=CHANNEL_PORTAL,
+                user_id=user_id,
+                subject=subject,
+                body=body,
+                status=STATUS_SENT,
+                sent_at=now,
+                **common,
+            )
+        )
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:  # sent before (or at the same time): row by row
+        created = [row for row in rows if _create_unless_there(row)]
+    for row in created:
+        if row.channel != CHANNEL_PORTAL:
+            enqueue_on_commit("notifications.send", notification_id=row.pk)
+    return [row.pk for row in created]
 
 
 def _deliver(row: Notification) -> None:
@@ -299,9 +405,9 @@ def notifications_resend_stale() -> int:
 @transaction.atomic
 def notifications_mark_read(*, user: User, notification_ids: list[int]) -> int:
     """Mark the user's own portal notifications read; returns how many changed."""
-    return Notification.objects.filter(
-        pk__in=notification_ids,
-        channel=CHANNEL_PORTAL,
-        dossier__applicant_user=user,
-        read_at__isnull=True,
-    ).update(read_at=clock.now())
+    return (
+        Notification.objects.filter(pk__in=notification_ids, channel=CHANNEL_PORTAL)
+        .filter(Q(dossier__applicant_user=user) | Q(dossier__isnull=True, user=user))
+        .filter(read_at__isnull=True)
+        .update(read_at=clock.now())
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
@@ -257,6 +257,28 @@ def payment_status_for_dossier(dossier: Dossier) -> DossierPaymentStatus:
         and not options.nothing_to_pay
         and dossier.status not in TERMINAL_STATUSES,
     )
+
+
+def payer_fee_annotations() -> dict[str, Any]:
+    """Expressions to annotate a query of dossiers with what `payer_fee_state` needs besides
+    the dossier's status and whether its version charges a fee ("payments_paid": one of its
+    payments is paid), so a page showing a dossier reads its fee state in the same
+    statement (public tracking, ADR 0043)."""
+    return {
+        "payments_paid": Exists(
+            Payment.objects.filter(dossier_id=OuterRef("pk"), status=PaymentStatus.PAID)
+        )
+    }
+
+
+def payer_fee_state(*, status: str, paid: bool, charges_fee: bool) -> str:
+    """ "paid" (its receipt can be downloaded), "due" (a fee can be paid online now) or "": what
+    `payment_status_for_dossier` says (paid; payable_now), from a dossier's status, whether
+    a payment is paid (`payer_fee_annotations`) and whether its procedure version charges a
+    fee that can be paid online."""
+    if paid:
+        return "paid"
+    return "due" if charges_fee and status not in TERMINAL_STATUSES else ""
 
 
 def payment_key(dossier: Dossier) -> str:

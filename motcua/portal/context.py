@@ -12,6 +12,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
     is_officer = bool(
         user is not None
         and user.is_authenticated
-        and user_has_any_role(user=user, roles=OFFICER_ROLES | {Role.SUPERVISOR})
+        and user_has_any_role(
+            user=user, roles=OFFICER_ROLES | {Role.SUPERVISOR, Role.FEEDBACK_OFFICER}
+        )
     )
     return {"PROVINCE_NAME": settings.MOTCUA_PROVINCE_NAME, "IS_OFFICER": is_officer}

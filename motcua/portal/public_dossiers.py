@@ -5,17 +5,27 @@ rate-limited per address (and, for tracking, per address and code, and per code:
 
 from __future__ import annotations
 
+import copy
 import enum
 import hashlib
 import logging
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,19 +34,17 @@ from motcua.core.access import public
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
 from motcua.core.identifiers import dossier_code_normalize
-from motcua.documents.api import trust_roots_from_settings, verify_pdf
 from motcua.dossiers.api import (
     STATUS_LABELS,
     DossierStatus,
     dossier_for_audit,
     kiosk_status,
-    public_track,
-    public_track_with_factor,
+    public_track_lookup,
     result_find_by_sha256,
     result_signed_for_code,
 )
-from motcua.feedback.api import rating_open_for_code
-from motcua.payments.api import access_dossier_for_payer, payment_status_for_dossier
+from motcua.feedback.api import rating_annotations, rating_open_read
+from motcua.payments.api import payer_fee_annotations, payer_fee_state
 
 if TYPE_CHECKING:
     pass
@@ -83,13 +91,16 @@ FAILURES_PER_CODE = 20
 #: is refused for that code (whatever it types); other addresses are not.
 FAILURES_PER_ADDRESS_CODE = 5
 CODE_WINDOW_SECONDS = 24 * 3600
-#: Session key: the codes this visitor proved (code + PIN or phone digits) on the tracking
-#: page; the rating page accepts them as proof of holding the receipt.
+#: The codes this visitor proved (code + PIN or phone digits) on the tracking page (the rating
+#: page accepts them as proof of holding the receipt), and those proved with the PIN (tracking
+#: or the fee page's unlock: the fee page, which shows the applicant's name, opens only for
+#: these, not for the phone digits, which a neighbour may know). Kept in a signed cookie, not
+#: the session, so a lookup writes nothing to the database (ADR 0043); the session keys of
+#: sessions from before are still read.
 TRACKED_SESSION_KEY = "tracked_dossiers"
-#: Session key: the codes this visitor proved with the PIN (tracking or the fee page's unlock):
-#: the fee page, which shows the applicant's name, opens only for these (not for the phone
-#: digits, which a neighbour may know).
 PIN_SESSION_KEY = "pin_proven_dossiers"
+PROVEN_COOKIE = "motcua_proven"
+PROVEN_COOKIE_SALT = "motcua.portal.proven-dossiers"
 TRACKED_MAX = 20
 
 security_log = logging.getLogger("motcua.security")
@@ -142,6 +153,8 @@ class FactorOutcome(enum.Enum):
 class FactorCheck:
     outcome: FactorOutcome
     track: Any = None  # dossiers' PublicTrack when the factor matched
+    #: Read with it: "payments_paid" (payer_fee_annotations), "feedback_rated" (rating_annotations)
+    extra: dict[str, Any] | None = None
 
 
 def factor_check(request: HttpRequest, code: str, factor: str, *, phone: bool) -> FactorCheck:
@@ -169,15 +182,17 @@ def factor_check(request: HttpRequest, code: str, factor: str, *, phone: bool) -
         ratelimit.release(key=pair_key)
         ratelimit.release(key=code_key)
         return FactorCheck(FactorOutcome.PHONE_CLOSED)
-    track = public_track(code=code, pin=factor)
-    outcome = FactorOutcome.PIN
-    if track is None and phone and not code_used_up:
-        track = public_track_with_factor(code=code, factor=factor)
-        outcome = FactorOutcome.PHONE
-    if track is not None:
+    found = public_track_lookup(
+        code=code,
+        factor=factor,
+        phone=phone and not code_used_up,
+        annotations={**payer_fee_annotations(), **rating_annotations()},
+    )
+    if found.track is not None:
         ratelimit.release(key=pair_key)
         ratelimit.release(key=code_key)
-        return FactorCheck(outcome, track)
+        outcome = FactorOutcome.PIN if found.factor == "pin" else FactorOutcome.PHONE
+        return FactorCheck(outcome, found.track, found.extra or {})
     if not code_used_up and ratelimit.attempts(key=code_key) == FAILURES_PER_CODE:
         _alert_guessing(code, address)
     return FactorCheck(FactorOutcome.WRONG)
@@ -211,26 +226,143 @@ def _alert_guessing(code: str, address: str) -> None:
 
 
 def tracked_codes(request: HttpRequest) -> list[str]:
-    """The dossier codes this visitor proved on the tracking page in this session."""
-    return _session_codes(request, TRACKED_SESSION_KEY)
+    """The dossier codes this visitor proved on the tracking page (or with the PIN anywhere)."""
+    return _proven(request)[0]
 
 
 def pin_proven_codes(request: HttpRequest) -> list[str]:
-    """The dossier codes this visitor proved with the PIN in this session."""
-    return _session_codes(request, PIN_SESSION_KEY)
+    """The dossier codes this visitor proved with the PIN."""
+    return _proven(request)[1]
 
 
-def _session_codes(request: HttpRequest, key: str) -> list[str]:
-    codes = request.session.get(key) or []
-    return [str(c) for c in codes if isinstance(c, str)]
+def _proven(request: HttpRequest, *, legacy: bool = True) -> tuple[list[str], list[str]]:
+    """(tracked, proved with the PIN): the signed cookie's lists (or what this request
+    remembered), with, when `legacy`, the session's lists of sessions from before the cookie
+    (read only when the visitor has a session: the tracking page does not ask)."""
+    pending = getattr(request, "_motcua_proven", None)
+    if pending is not None:
+        tracked, pinned = pending
+    else:
+        tracked, pinned = _cookie_codes(request)
+    if legacy and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        session = request.session
+        tracked = _merge(_session_codes(session, TRACKED_SESSION_KEY), tracked)
+        pinned = _merge(_session_codes(session, PIN_SESSION_KEY), pinned)
+    return tracked, pinned
+
+
+def _cookie_codes(request: HttpRequest) -> tuple[list[str], list[str]]:
+    raw = request.COOKIES.get(PROVEN_COOKIE)
+    if not raw:
+        return [], []
+    try:
+        value = signing.loads(raw, salt=PROVEN_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE)
+    except signing.BadSignature:
+        return [], []
+    if not isinstance(value, dict):
+        return [], []
+    return _codes(value.get("t")), _codes(value.get("p"))
+
+
+def _codes(value: Any) -> list[str]:
+    return (
+        [c for c in value if isinstance(c, str)][-TRACKED_MAX:] if isinstance(value, list) else []
+    )
+
+
+def _session_codes(session: Any, key: str) -> list[str]:
+    return _codes(session.get(key))
+
+
+def _merge(first: list[str], then: list[str]) -> list[str]:
+    return ([c for c in first if c not in then] + then)[-TRACKED_MAX:]
 
 
 def remember_proven(request: HttpRequest, code: str, *, by_pin: bool) -> None:
-    """Remember in the session that this visitor proved the code (and whether with the PIN)."""
-    keys = [TRACKED_SESSION_KEY, PIN_SESSION_KEY] if by_pin else [TRACKED_SESSION_KEY]
-    for key in keys:
-        codes = [c for c in _session_codes(request, key) if c != code] + [code]
-        request.session[key] = codes[-TRACKED_MAX:]
+    """Remember that this visitor proved the code (and whether with the PIN). Written to the
+    visitor's signed cookie by `proven_cookie_apply` on the response, and only when the lists
+    change: tracking the same dossier again writes nothing."""
+    tracked, pinned = _proven(request, legacy=False)
+    new_tracked = tracked if code in tracked else _merge(tracked, [code])
+    new_pinned = pinned if (code in pinned or not by_pin) else _merge(pinned, [code])
+    if new_tracked != tracked or new_pinned != pinned:
+        request._motcua_proven = (new_tracked, new_pinned)  # type: ignore[attr-defined]
+        request._motcua_proven_changed = True  # type: ignore[attr-defined]
+
+
+def proven_cookie_apply(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Set the signed cookie of proven codes on `response` when `remember_proven` changed
+    them in this request (HttpOnly, SameSite=Lax, Secure like the session's cookie, for as
+    long as a session lives)."""
+    if getattr(request, "_motcua_proven_changed", False):
+        tracked, pinned = request._motcua_proven  # type: ignore[attr-defined]
+        response.set_cookie(
+            PROVEN_COOKIE,
+            signing.dumps({"t": tracked, "p": pinned}, salt=PROVEN_COOKIE_SALT, compress=True),
+            max_age=None
+            if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+            else settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        request._motcua_proven_changed = False  # type: ignore[attr-defined]
+    return response
+
+
+# The page around the tracking and kiosk answers (base.html: header, menus, language forms,
+# footer: ~20 {% url %} and ~40 {% translate %}) is the same for every anonymous visitor: it is
+# rendered once per process, language, time zone and script prefix, with marks where each
+# request's answer, CSRF token and path go (ADR 0043). Random per process, so no content can
+# match them by chance.
+_BODY_MARK = "<!--body" + secrets.token_hex(16) + "-->"
+_CSRF_MARK = "csrf" + secrets.token_hex(16)
+_PATH_MARK = "path" + secrets.token_hex(16)
+_pages: dict[tuple[str, ...], tuple[str, str]] = {}
+
+
+def _page_may_be_kept(request: HttpRequest) -> bool:
+    """The page around the answer looks the same for any anonymous visitor with no message
+    waiting; not with DEBUG (templates being edited)."""
+    if settings.DEBUG:
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    return not len(messages.get_messages(request))
+
+
+def _render_answer(
+    request: HttpRequest, template: str, body: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """`template` (which includes `body` in its content block) with `context`; for an
+    anonymous visitor, only `body` is rendered, into the page kept around it."""
+    if not _page_may_be_kept(request):
+        return render(request, template, context, status=status)
+    key = (
+        template,
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    parts = _pages.get(key)
+    if parts is None:
+        shell = copy.copy(request)
+        shell.get_full_path = lambda *args, **kwargs: _PATH_MARK  # type: ignore[method-assign]
+        shell_html: str = render_to_string(
+            template,
+            {"csrf_token": _CSRF_MARK, "public_body_html": mark_safe(_BODY_MARK)},  # noqa: S308
+            request=shell,
+        )
+        head, found, tail = shell_html.partition(_BODY_MARK)
+        if not found:  # pragma: no cover - a template without the body: render it whole
+            return render(request, template, context, status=status)
+        parts = _pages[key] = (head, tail)
+    html: str = parts[0] + str(render_to_string(body, context, request=request)) + parts[1]
+    if _CSRF_MARK in html:
+        html = html.replace(_CSRF_MARK, get_token(request))
+    html = html.replace(_PATH_MARK, escape(request.get_full_path()))
+    return HttpResponse(html, status=status)
 
 
 def _timeline(events: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
@@ -261,21 +393,21 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if typed or pin:
         if too_many_lookups(request, "track"):
             context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
-            return render(request, "portal/track.html", context, status=429)
+            return _track_page(request, context, 429)
         check = factor_check(request, code, pin, phone=True) if code and pin else None
         if check is not None and check.outcome is FactorOutcome.ADDRESS_BLOCKED:
             context["error"] = _(
                 "Too many wrong attempts for this dossier code from your connection. Try again "
                 "tomorrow, or ask the one-stop desk."
             )
-            return render(request, "portal/track.html", context, status=429)
+            return _track_page(request, context, 429)
         if check is not None and check.outcome is FactorOutcome.PHONE_CLOSED:
             context["error"] = _(
                 "Too many wrong attempts were made for this dossier code today: until tomorrow "
                 "it opens only with the PIN printed on your receipt."
             )
             context["error_field"] = "pin"
-            return render(request, "portal/track.html", context, status=429)
+            return _track_page(request, context, 429)
         if check is None or check.track is None:
             context["error"] = _(
                 "No dossier matches this code and PIN (or phone digits). Check both on your "
@@ -286,22 +418,23 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
         else:
             result = check.track
             remember_proven(request, result.code, by_pin=check.outcome is FactorOutcome.PIN)
+            extra = check.extra or {}
             context["track"] = result
             context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]
             context["timeline"] = _timeline(list(result.timeline))
-            context["can_rate"] = rating_open_for_code(dossier_code=result.code)
-            context["fee"] = _fee_state(request, result.code)
-    return render(request, "portal/track.html", context, status=status)
+            context["can_rate"] = rating_open_read(
+                status=result.status, rated=bool(extra.get("feedback_rated"))
+            )
+            context["fee"] = payer_fee_state(
+                status=result.status,
+                paid=bool(extra.get("payments_paid")),
+                charges_fee=result.charges_fee,
+            )
+    return proven_cookie_apply(request, _track_page(request, context, status))
 
 
-def _fee_state(request: HttpRequest, code: str) -> str:
-    """ "due" (a fee can be paid online now), "paid" (its receipt can be downloaded) or ""."""
-    try:
-        dossier = access_dossier_for_payer(key=code, user=request.user, unlocked_codes=[code])
-    except ApplicationError:
-        return ""
-    state = payment_status_for_dossier(dossier)
-    return "paid" if state.paid else "due" if state.payable_now else ""
+def _track_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
+    return _render_answer(request, "portal/track.html", "portal/_track_body.html", context, status)
 
 
 @public
@@ -315,7 +448,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     if typed:
         if too_many_lookups(request, "kiosk"):
             context["error"] = _("Too many lookups. Wait ten minutes.")
-            return render(request, "portal/kiosk.html", context, status=429)
+            return _kiosk_page(request, context, 429)
         dossier = kiosk_status(code=code) if code else None
         if dossier is None:
             context["error"] = _("No dossier has this code.")
@@ -323,10 +456,17 @@ def kiosk(request: HttpRequest) -> HttpResponse:
         else:
             context["dossier"] = dossier
             context["status_label"] = STATUS_LABELS[DossierStatus(dossier.status)]
-    return render(request, "portal/kiosk.html", context, status=status)
+    return _kiosk_page(request, context, status)
+
+
+def _kiosk_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
+    return _render_answer(request, "portal/kiosk.html", "portal/_kiosk_body.html", context, status)
 
 
 def _verify_context(pdf: bytes) -> dict[str, Any]:
+    # pyHanko is imported when a PDF is verified, not by every web worker (ADR 0043).
+    from motcua.documents.api import trust_roots_from_settings, verify_pdf
+
     report = verify_pdf(pdf=pdf, trust_roots=trust_roots_from_settings())
     registered = result_find_by_sha256(sha256=report.sha256)
     return {"report": report, "registered_code": registered.dossier.code if registered else None}

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from motcua.portal import public_dossiers, views, views_simplification, views_stats
+from motcua.portal import (
+    public_dossiers,
+    views,
+    views_qa,
+    views_simplification,
+    views_stats,
+    views_surveys,
+)
 
 app_name = "portal"
 
@@ -27,4 +34,7 @@ urlpatterns = [
     path("", include("motcua.portal.urls_pay")),
     path("", include("motcua.portal.urls_me")),
     path("", include("motcua.portal.urls_notify")),
+    path("", include(views_surveys.urlpatterns)),  # khao-sat/<token>/ (ADR 0041)
+    path("", include(views_qa.urlpatterns)),  # hoi-dap/<code>/gui/ + the procedure block
+    path("", include("motcua.portal.urls_pakn")),
 ]

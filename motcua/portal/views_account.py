@@ -290,6 +290,8 @@ def landing_url(user: Any) -> str:
         return reverse("desk:overview")
     if landing is Landing.ADMIN:
         return reverse("admin:index")
+    if landing is Landing.FEEDBACK:
+        return reverse("desk:pakn_register")
     return reverse("portal:my_dossiers")
 
 

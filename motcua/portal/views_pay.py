@@ -45,6 +45,7 @@ from motcua.portal.public_dossiers import (
     FactorOutcome,
     factor_check,
     pin_proven_codes,
+    proven_cookie_apply,
     remember_proven,
     typed_factor,
 )
@@ -264,7 +265,7 @@ def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 status=400,
             )
         remember_proven(request, check.track.code, by_pin=True)
-        return redirect("portal:pay_dossier", code=code)
+        return proven_cookie_apply(request, redirect("portal:pay_dossier", code=code))
     if dossier is None:
         return _unlock_page(request, code)
     if request.method == "POST":

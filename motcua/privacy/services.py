@@ -29,6 +29,7 @@ from motcua.dossiers.api import (
     dossiers_closed_before,
 )
 from motcua.notifications.api import notifications_for_citizen
+from motcua.pakn.api import feedback_personal_data
 from motcua.payments.api import payments_personal_data
 from motcua.privacy.data import REVEAL_REASONS, ViewReason
 from motcua.privacy.models import AnonymisationRun, AnonymisedDossier, PersonalDataView
@@ -267,7 +268,8 @@ def own_data_collect(*, user: User) -> dict[str, Any]:
     codes = {d["reference"]: d["code"] for d in held["dossiers"]}
     notifications = [
         {
-            "dossier": n.dossier.code or str(n.dossier.reference),
+            # Messages without a dossier (feedback, surveys) have none.
+            "dossier": (n.dossier.code or str(n.dossier.reference)) if n.dossier else "",
             "kind": n.kind,
             "subject": n.subject,
             "body": n.body,
@@ -283,6 +285,8 @@ def own_data_collect(*, user: User) -> dict[str, Any]:
         "drafts": held["drafts"],
         "payments": payments_personal_data(dossier_ids=ids),
         "notifications": notifications,
+        # Feedback and recommendations sent from the account (ADR 0040).
+        "feedback": feedback_personal_data(user=user),
         "satisfaction_ratings": [],
         "notes": {
             "satisfaction_ratings": "Anonymous by design: not linked to any account.",

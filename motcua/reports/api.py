@@ -1,5 +1,8 @@
 """Public Python API of the reports app. Other apps import only this module and data.py."""
 
+import datetime as dt
+from typing import Any
+
 from motcua.dossiers.api import REPORT_BUCKETS
 from motcua.reports.charts import (
     Chart,
@@ -25,7 +28,6 @@ from motcua.reports.export_jobs import (
     export_jobs_running,
     resolution_export_render,
 )
-from motcua.reports.exports import period_label, resolution_pdf, resolution_xlsx
 from motcua.reports.index766 import IndexScope, index_points, index_scope, service_index
 from motcua.reports.indicators import (
     indicator_entry_allowed,
@@ -53,6 +55,27 @@ from motcua.reports.trends import (
     times_sentence,
     trend_chart,
 )
+
+
+# The exports (openpyxl) are imported by the first export, not by every web worker that
+# imports this API (docs/adr/0043): these forward to motcua.reports.exports.
+def period_label(*, date_from: dt.date, date_to: dt.date) -> str:
+    from motcua.reports.exports import period_label as label
+
+    return label(date_from=date_from, date_to=date_to)
+
+
+def resolution_pdf(**kwargs: Any) -> bytes:
+    from motcua.reports.exports import resolution_pdf as render
+
+    return render(**kwargs)
+
+
+def resolution_xlsx(**kwargs: Any) -> bytes:
+    from motcua.reports.exports import resolution_xlsx as render
+
+    return render(**kwargs)
+
 
 __all__ = [
     "IndexScope",

@@ -242,18 +242,27 @@ INDEX766_INDICATORS: tuple[IndicatorDef, ...] = (
     ),
     IndicatorDef(
         "5.2", 5, gettext_noop("Feedback and petitions handled on time"), 6, None, False,
-        gettext_noop("Feedback handled on time / feedback handled"),
+        gettext_noop(
+            "Feedback answered, refused or forwarded within its deadline, or in progress within "
+            "it at the period's end / feedback received in the period (from the feedback desk; "
+            "entered when there is none)"
+        ),
+        "deadlines 2 / 5 / 15 working days seen only in a secondary source (domain.md §4)",
     ),
     IndicatorDef(
         "5.3", 5, gettext_noop("Satisfaction with the handling of feedback"), 6, None, False,
-        gettext_noop("Satisfied ratings of feedback handling / ratings"),
+        gettext_noop(
+            "Senders satisfied with the answer / senders who rated it (from the feedback desk; "
+            "entered when there is none)"
+        ),
     ),
     IndicatorDef(
         "5.4", 5, gettext_noop("Satisfaction with receiving and resolving procedures"), 6, 90,
         True,
         gettext_noop(
-            "100 % − ((resolved late + in progress overdue) + dissatisfied ratings) / dossiers "
-            "of the period (received + carried over)"
+            "100 % − ((resolved late + in progress overdue) + dissatisfied ratings + dossiers "
+            "with accepted feedback about their handling) / dossiers of the period (received + "
+            "carried over)"
         ),
         "denominator read as the period's dossiers (Biểu 06 col 3)",
     ),

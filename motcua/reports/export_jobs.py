@@ -38,7 +38,6 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.core.jobs import enqueue_on_commit
 from motcua.documents.api import render_html_pdf
-from motcua.reports import exports
 from motcua.reports.data import REPORT_ROLES, GroupBy, ResolutionReport
 from motcua.reports.models import ExportJob
 from motcua.reports.selectors import agencies_with_subagencies, resolution_report
@@ -106,6 +105,10 @@ def resolution_export_render(
     laid out in HTML (PDF only), before the slow rendering."""
     if fmt not in CONTENT_TYPES:
         raise ValidationFailed(_("Unknown format."), field_errors={"format": [fmt]})
+    # openpyxl comes with the exports: imported by the first export, not by every web worker
+    # (docs/adr/0043).
+    from motcua.reports import exports
+
     label = exports.period_label(date_from=report.date_from, date_to=report.date_to)
     kwargs: dict[str, Any] = {
         "report": report,

@@ -5,7 +5,10 @@ Every indicator the system can compute comes from its own data: the fact table's
 and the current catalog (`catalog.api.procedure_search` + `version_to_raw`, the exchange
 format). The others (national-portal sync, the population database, e-certified copies,
 feedback handling) are read from `IndicatorEntry`, typed in by an admin (`indicators.py`),
-or shown as missing (0 points, counted in `missing_points`).
+or shown as missing (0 points, counted in `missing_points`). Feedback handling (5.2, 5.3)
+and the dossiers with feedback of 5.4 come from the feedback desk (`pakn.api.
+feedback_indicators`, ADR 0040) as soon as it holds feedback of the period; an entered
+value is used only while it holds none.
 
 Scoring (domain.md §4): with a target T, points = Pmax when R ≥ T, else R × Pmax / T;
 without one, points = R × Pmax (R a fraction). Rates here are in % (0–100)."""
@@ -26,6 +29,7 @@ from motcua.accounts.api import agencies_by_id, agencies_monitored_by, user_role
 from motcua.accounts.data import AgencyKind, Role
 from motcua.catalog.api import procedure_search
 from motcua.catalog.data import OnlineLevel, ProcessingUnit
+from motcua.pakn.api import FeedbackIndicators, feedback_indicators
 from motcua.reports.data import (
     INDEX766_FIRST_YEAR,
     INDEX766_GROUPS,
@@ -199,10 +203,18 @@ def _has_fee(raw: dict[str, Any]) -> bool:
 Figures = tuple[float, float, tuple[str, ...]]  # numerator, denominator, drill-down
 
 
+#: Indicators computed from the feedback desk when it holds feedback of the period.
+FEEDBACK_CODES = frozenset({"5.2", "5.3"})
+
+
 def _computed(
-    total: ResolutionRow, rows: Iterable[ResolutionRow], catalog: _Catalog
+    total: ResolutionRow,
+    rows: Iterable[ResolutionRow],
+    catalog: _Catalog,
+    feedback: FeedbackIndicators | None = None,
 ) -> dict[str, Figures]:
-    """Numerator, denominator and drill-down of every computed indicator."""
+    """Numerator, denominator and drill-down of every computed indicator (5.2 and 5.3 only
+    when the feedback desk has something to measure)."""
     by_proc = {r.key: r for r in rows}
     scope = catalog.in_scope
     online_procs = [r for r in scope if r["online_level"] in ONLINE]
@@ -215,7 +227,13 @@ def _computed(
     received = total.received_online + total.received_direct
     overdue = total.resolved_late + total.in_progress_overdue
     dissatisfied = max(total.rated - total.rated_satisfied, 0)
-    return {
+    with_feedback = feedback.dossiers_with_feedback if feedback is not None else 0
+    out: dict[str, Figures] = {}
+    if feedback is not None and feedback.received:
+        out["5.2"] = (feedback.on_time, feedback.received, ())
+    if feedback is not None and feedback.rated:
+        out["5.3"] = (feedback.satisfied, feedback.rated, ())
+    return out | {
         "1.3": (sum(1 for r in scope if _complete(r)), len(scope), ("catalog",)),
         "2.1": (
             total.resolved_early + total.resolved_on_time,
@@ -243,7 +261,7 @@ def _computed(
         "4.3": (total.paid_online, total.fee_due, ()),
         # 5.4: the rate is 100 − numerator / denominator (see below).
         "5.4": (
-            overdue + dissatisfied,
+            overdue + dissatisfied + with_feedback,
             total.received_total,
             ("resolved_late", "in_progress_overdue"),
         ),
@@ -276,7 +294,7 @@ def service_index(
     year after this one or an `until` outside the year. The caller checks access.
 
     Queries: the report (three), the catalog (five: versions and their documents, fees,
-    agencies, steps), the agencies of the scope, the entries."""
+    agencies, steps), the agencies of the scope, the entries, the feedback (one)."""
     today = today or timezone.localdate()
     date_from, date_to = index_period(year=year, until=until, today=today)
     ids = agencies_with_subagencies(agency_ids={agency_id}) if agency_id is not None else None
@@ -286,7 +304,10 @@ def service_index(
         agency_ids={agency_id} if agency_id is not None else None,
         group_by=GroupBy.PROCEDURE,
     )
-    figures = _computed(report.total, report.rows, _catalog(ids))
+    feedback = feedback_indicators(
+        agency_ids=sorted(ids) if ids is not None else None, start=date_from, end=date_to
+    )
+    figures = _computed(report.total, report.rows, _catalog(ids), feedback)
     entries = index_entries(year=year, agency_id=agency_id)
     indicators = [_indicator(d, figures, entries) for d in index_definitions()]
     groups = []
@@ -326,7 +347,7 @@ def _indicator(
         "formula": _(d.formula),
         "unconfirmed": d.unconfirmed,
     }
-    if d.computed:
+    if d.computed or (d.code in FEEDBACK_CODES and d.code in figures):
         numerator, denominator, drilldown = figures.get(d.code, (0, 0, ()))
         rate = _rate(numerator, denominator)
         if d.code == "5.4" and rate is not None:

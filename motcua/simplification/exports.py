@@ -7,9 +7,6 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
 from motcua.simplification.costing import fmt_vnd
 from motcua.simplification.data import Figures, percent_rounded
@@ -45,6 +42,11 @@ def totals_sentence(total: Figures) -> str:
 
 
 def plan_xlsx(plan: Plan) -> bytes:
+    # openpyxl is imported by the first export, not by every web worker (docs/adr/0043).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
     rows, total = plan_figures(plan)
     wb = Workbook()
     ws = wb.active

@@ -12,7 +12,13 @@ from django.urls import reverse
 from motcua.accounts.api import user_has_any_role
 from motcua.calendar.api import working_calendar_get
 from motcua.core import clock
-from motcua.dossiers.api import DeadlineView, desk_queue, step_deadline_view, worklist_page
+from motcua.dossiers.api import (
+    DeadlineView,
+    WorklistStep,
+    desk_queue,
+    step_deadline_view,
+    worklist_rows,
+)
 
 from .. import presenters
 from ..forms.lists import WorklistFilterForm
@@ -20,9 +26,10 @@ from ..permissions import WORKER_ROLES, viewers
 from .common import officer, render_desk
 
 if TYPE_CHECKING:
-    from motcua.dossiers.models import Dossier, DossierStep
+    from motcua.dossiers.models import Dossier
 
-# The desk shows the first rows of the worklist, overdue first (see worklist_page).
+# The desk shows the first rows of the worklist, overdue first (see worklist_rows: only the
+# columns shown are read, ADR 0043).
 WORKLIST_ROWS = 200
 
 FILTER_KEYS = ("han", "giao")
@@ -31,8 +38,8 @@ SESSION_KEY = "desk_worklist_filters"
 
 @dataclass(frozen=True)
 class StepRow:
-    step: DossierStep
-    dossier: Dossier
+    step: WorklistStep
+    dossier: Any  # the step's WorklistDossier
     url: str
     view: DeadlineView
     remaining: str
@@ -70,7 +77,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     cal = working_calendar_get()
     day = cal.working_day_seconds
     rows: list[StepRow] = []
-    for step in worklist_page(user=user, limit=WORKLIST_ROWS):
+    for step in worklist_rows(user=user, limit=WORKLIST_ROWS):
         view = step_deadline_view(step=step)
         mine = step.assignee_id == user.pk
         if chosen["han"] and view.state != chosen["han"]:

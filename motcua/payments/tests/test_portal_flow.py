@@ -287,7 +287,7 @@ def test_one_address_gets_a_few_pin_tries_per_code_on_the_fee_page(en_client, do
     assert "Too many wrong attempts for this dossier code from your connection" in (
         refused.content.decode()
     )
-    assert "pin_proven_dossiers" not in en_client.session
+    assert "motcua_proven" not in en_client.cookies  # the PIN was not remembered
     other = en_client.post(
         url, {"action": "unlock", "pin": dossier.lookup_pin}, REMOTE_ADDR="10.7.7.8"
     )

@@ -15,6 +15,7 @@ from motcua.portal.public_dossiers import (
     FAILURES_PER_CODE,
     LOOKUPS_PER_WINDOW,
 )
+from motcua.portal.tests.proven import proven
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_the_owners_pin_opens_the_dossier_after_a_flood_of_wrong_guesses(client,
     owner = _guess(client, dossier, dossier.lookup_pin, "203.0.113.7")
     assert owner.status_code == 200
     assert owner.context["track"].code == dossier.code
-    assert client.session["tracked_dossiers"] == [dossier.code]
+    assert proven(client)[0] == [dossier.code]
 
 
 def test_once_the_budget_is_used_the_phone_digits_no_longer_open_it(client, dossier):
@@ -61,7 +62,7 @@ def test_once_the_budget_is_used_the_phone_digits_no_longer_open_it(client, doss
     assert phone.status_code == 429
     assert "track" not in phone.context
     assert "mã PIN tra cứu in trên giấy tiếp nhận" in phone.content.decode()
-    assert "tracked_dossiers" not in client.session
+    assert proven(client)[0] == []
     # The PIN still does.
     assert _guess(client, dossier, dossier.lookup_pin, "203.0.113.8").status_code == 200
 
@@ -79,7 +80,7 @@ def test_one_address_has_a_few_wrong_tries_per_code(client, dossier):
     refused = _guess(client, dossier, dossier.lookup_pin, me)
     assert refused.status_code == 429
     assert "track" not in refused.context
-    assert "tracked_dossiers" not in client.session
+    assert proven(client)[0] == []
     # Nobody else is affected: another address, the right PIN.
     assert _guess(client, dossier, dossier.lookup_pin, "198.51.100.6").status_code == 200
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from motcua.dossiers.tests.conftest import ORG, at, receive, world  # noqa: F401
+from motcua.portal.tests.proven import proven
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +28,13 @@ def test_tracking_with_the_pin(client, world, receive):  # noqa: F811
     assert response.status_code == 200
     assert d.code in html and d.procedure_name in html
     assert d.applicant_name not in html and d.phone not in html and "DESK" not in html
-    assert client.session["tracked_dossiers"] == [d.code]
+    assert proven(client)[0] == [d.code]
 
 
 def test_tracking_with_the_last_four_digits_of_the_phone(client, world, receive):  # noqa: F811
     d = receive(at(2026, 3, 2, 9, 0))  # phone 0215382111
     assert client.get(f"/tra-cuu-ho-so/{d.code}/", {"pin": "2111"}).status_code == 200
-    assert client.session["tracked_dossiers"] == [d.code]
+    assert proven(client)[0] == [d.code]
     assert client.get(f"/tra-cuu-ho-so/{d.code}/", {"pin": " 2111 "}).status_code == 200
 
 
@@ -43,7 +44,7 @@ def test_a_wrong_factor_is_refused_and_nothing_is_remembered(client, world, rece
         response = client.get(f"/tra-cuu-ho-so/{d.code}/", {"pin": wrong})
         assert response.status_code == 404
         assert d.procedure_name not in response.content.decode()
-    assert "tracked_dossiers" not in client.session
+    assert proven(client)[0] == []
 
 
 def test_no_phone_no_phone_factor(client, world, receive):  # noqa: F811
@@ -71,7 +72,7 @@ def test_guessing_one_code_from_many_addresses_is_stopped(client, world, receive
         assert response.status_code == 404
     blocked = client.get(f"/tra-cuu-ho-so/{d.code}/", {"pin": "2111"}, REMOTE_ADDR="10.0.1.1")
     assert blocked.status_code == 429
-    assert "tracked_dossiers" not in client.session
+    assert proven(client)[0] == []
 
 
 def test_the_timeline_is_plain_language(client, world, receive):  # noqa: F811

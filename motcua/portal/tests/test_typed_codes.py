@@ -9,6 +9,7 @@ from django.urls import reverse
 from motcua.dossiers.tests.conftest import act, at, receive, world  # noqa: F401
 from motcua.feedback.tests.conftest import PDF
 from motcua.portal.public_dossiers import _code_key
+from motcua.portal.tests.proven import proven
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +40,13 @@ def test_tracking_finds_a_lower_case_code_with_the_pin(client, dossier):
     html = page.content.decode()
     assert f'value="{dossier.code}"' in html  # the form shows the code as printed
     assert "Đang giải quyết" in html or "Đã tiếp nhận" in html
-    assert client.session["tracked_dossiers"] == [dossier.code]
+    assert proven(client)[0] == [dossier.code]
 
 
 def test_tracking_by_path_and_by_phone_digits(client, dossier):
     url = f"/tra-cuu-ho-so/{dossier.code.lower()}/"
     assert client.get(url, {"pin": dossier.lookup_pin}).status_code == 200
-    client.session.flush()
+    client.cookies.pop("motcua_proven", None)
     assert client.get(url, {"pin": "2111"}).status_code == 200  # ORG's phone 0215382111
 
 

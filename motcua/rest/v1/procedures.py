@@ -1,13 +1,23 @@
-"""GET /api/v1/procedures and /api/v1/procedures/{code}: the public catalog."""
+"""GET /api/v1/procedures and /api/v1/procedures/{code}: the public catalog.
+
+Both answers change only when the catalog does: they are computed from the catalog's read
+cache and kept, serialized, per process and catalog generation (docs/adr/0042)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from ninja.renderers import JSONRenderer
 
-from motcua.catalog.api import procedure_get_current, procedure_search
+from motcua.catalog.api import (
+    catalog_find,
+    catalog_generation,
+    catalog_memo,
+    catalog_version,
+)
 from motcua.core.errors import NotFound
 from motcua.rest.auth import PUBLIC
 from motcua.rest.v1.schemas import ErrorOut, InputSchema, Limit, Offset
@@ -123,23 +133,88 @@ def _summary(v: ProcedureVersion, agencies: list[Any]) -> dict[str, Any]:
     }
 
 
+def _row_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """`_summary` of a row of catalog_rows (the agencies counted, not loaded)."""
+    amount = row["processing_amount"]
+    return {
+        "code": row["code"],
+        "code_is_provisional": row["code_is_provisional"],
+        "name": row["name"],
+        "agency": dict(row["agency"]) if row["agency"] else None,
+        "agencies_count": row["agencies_count"],
+        "field": row["field_name"],
+        "level": row["level"],
+        "processing_time": {
+            "amount": float(amount) if amount is not None else None,
+            "unit": row["processing_unit"],
+            "note": row["processing_note"],
+        },
+        "online_level": row["online_level"] or None,
+        "version": row["number"],
+        "url": f"/thu-tuc/{row['code']}/",
+    }
+
+
+_RENDERER = JSONRenderer()  # the API's renderer (v1/urls.py sets none of its own)
+
+
+def _json(request: HttpRequest, schema: type[Schema], data: dict[str, Any]) -> HttpResponse:
+    """The response django-ninja makes of `data`: validated by `schema`, rendered as JSON."""
+    body = _RENDERER.render(request, schema.model_validate(data).model_dump(), response_status=200)
+    return HttpResponse(body, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
+
+
+def _kept(
+    key: tuple[Any, ...], make: Callable[[], HttpResponse], *, generation: str | None
+) -> HttpResponse:
+    """A new response with the body kept for `key` in this catalog generation."""
+
+    def compute() -> tuple[bytes, str]:
+        response = make()
+        return response.content, response["Content-Type"]
+
+    body, content_type = catalog_memo(("api",) + key, compute, generation=generation)
+    return HttpResponse(body, content_type=content_type)
+
+
 @router.get("", auth=PUBLIC, response={200: ProcedureListOut, 400: ErrorOut})
-def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> dict[str, Any]:
+def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> HttpResponse:
     """Search the published catalog. `q` ignores accents and case; every word must match.
     `agency` is an agency electronic ID (its sub-units included); `field` a field code.
     `agency` in each item is set when exactly one agency implements the procedure."""
-    qs = procedure_search(q=filters.q, agency_code=filters.agency, field_code=filters.field)
-    count = qs.count()
-    page = list(qs.prefetch_related("agencies")[filters.offset : filters.offset + filters.limit])
-    return {"items": [_summary(v, list(v.agencies.all())) for v in page], "count": count}
+
+    generation = catalog_generation()
+
+    def make() -> HttpResponse:
+        rows = catalog_find(
+            q=filters.q,
+            agency_code=filters.agency,
+            field_code=filters.field,
+            generation=generation,
+        )
+        page = rows[filters.offset : filters.offset + filters.limit]
+        data = {"items": [_row_summary(row) for row in page], "count": len(rows)}
+        return _json(request, ProcedureListOut, data)
+
+    key = ("list", filters.q, filters.agency, filters.field, filters.limit, filters.offset)
+    return _kept(key, make, generation=generation)
 
 
 @router.get("/{code}", auth=PUBLIC, response={200: ProcedureDetailOut, 404: ErrorOut})
-def procedure_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One procedure's current published version, with documents, fees and process steps."""
-    v = procedure_get_current(code=code)
+    generation = catalog_generation()
+    v = catalog_version(code=code, generation=generation)
     if v is None:
         raise NotFound(f"No published procedure with code {code}.", code="not_found")
+    return _kept(
+        ("detail", code),
+        lambda: _json(request, ProcedureDetailOut, _detail(v)),
+        generation=generation,
+    )
+
+
+def _detail(v: ProcedureVersion) -> dict[str, Any]:
     agencies = list(v.agencies.all())
     data = _summary(v, agencies)
     data.update(

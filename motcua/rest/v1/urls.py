@@ -17,6 +17,7 @@ from motcua.rest.v1 import (
     calendar,
     documents,
     dossiers,
+    feedback,
     procedures,
     reports,
     simplification,
@@ -47,6 +48,7 @@ api.add_router("/verify", documents.verify_router)
 api.add_router("/reports", reports.router)
 api.add_router("/procedures", simplification.cost_router)
 api.add_router("/simplification", simplification.router)
+api.add_router("/feedback", feedback.router)
 
 
 def _api_patterns() -> list[Any]:

@@ -31,6 +31,17 @@ def ten_days(code: str, name: str) -> dict[str, Any]:
     return raw
 
 
+@pytest.fixture(autouse=True)
+def _income_rate_for_database_tests(request: pytest.FixtureRequest) -> None:
+    """Every test here that uses the database has the seeded income rate: a transactional
+    test elsewhere in the same worker flushes the migration's row, and a test that needs it
+    must not depend on the order the tests ran in."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("income_rate")
+
+
 @pytest.fixture
 def procedures(agencies: dict[str, Any], income_rate: None) -> dict[str, Any]:
     from motcua.catalog.api import catalog_import

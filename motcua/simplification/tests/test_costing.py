@@ -311,7 +311,7 @@ def test_unknown_procedure_and_duplicates(procedures, people):
     assert set(err.value.field_errors) == {"items[0].procedure", "items[2].procedure"}
 
 
-def test_cost_per_dossier_with_defaults_is_estimated(agencies, promotion_raw):
+def test_cost_per_dossier_with_defaults_is_estimated(agencies, promotion_raw, income_rate):
     import json
 
     from motcua.catalog.api import catalog_import
