@@ -134,7 +134,7 @@ from motcua.dossiers.services.transition import (
     transition_hook_remove,
 )
 from motcua.dossiers.services.uploads import max_files_per_dossier
-from motcua.dossiers.validators import upload_problem
+from motcua.dossiers.validators import sanitize_filename, sniff_content_type, upload_problem
 from motcua.dossiers.workflow import (
     NATIONAL_STATUS,
     STATUS_LABELS,
@@ -226,6 +226,8 @@ __all__ = [
     "dossier_intake",
     "dossier_intake_check",
     "supplement_answer_due",
+    "sanitize_filename",
+    "sniff_content_type",
     "upload_problem",
     "max_files_per_dossier",
     "dossier_receive_supplement",

@@ -31,7 +31,12 @@ from motcua.core import clock
 from motcua.core.chain import chain_append
 from motcua.core.identifiers import dossier_code_normalize, id_number_problem, phone_problem
 from motcua.core.text import fold
-from motcua.dossiers.api import dossier_find, upload_problem
+from motcua.dossiers.api import (
+    dossier_find,
+    sanitize_filename,
+    sniff_content_type,
+    upload_problem,
+)
 from motcua.notifications.api import message_send
 from motcua.pakn import deadlines, messages, workflow
 from motcua.pakn.data import (
@@ -83,11 +88,6 @@ MARK_MAX = 200
 SHARDS = 16
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
 _EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
@@ -248,13 +248,6 @@ class _File:
     sha256: str
 
 
-def _content_type(content: bytes) -> str:
-    for content_type, signatures in _SIGNATURES.items():
-        if any(content.startswith(sig) for sig in signatures):
-            return content_type
-    return "application/octet-stream"
-
-
 def _files(attachments: Sequence[UploadedFile], errors: dict[str, list[str]]) -> list[_File]:
     """Read and check the uploads like the portal's (type by the first bytes, 10 MB, malware
     scan: dossiers.api.upload_problem); problems go to errors["attachments"]."""
@@ -265,17 +258,18 @@ def _files(attachments: Sequence[UploadedFile], errors: dict[str, list[str]]) ->
         )
         return files
     for upload in attachments:
-        name = _line(getattr(upload, "name", "") or "tep")[-120:] or "tep"
         content = upload.read()
-        problem = upload_problem(name, content)
+        problem = upload_problem(sanitize_filename(getattr(upload, "name", "") or ""), content)
         if problem:
             errors.setdefault("attachments", []).append(str(problem))
             continue
+        # upload_problem refused every type but the portal's (PDF, JPEG, PNG).
+        content_type = sniff_content_type(content[:16]) or "application/octet-stream"
         files.append(
             _File(
-                name=name,
+                name=sanitize_filename(getattr(upload, "name", "") or "", content_type),
                 content=content,
-                content_type=_content_type(content),
+                content_type=content_type,
                 sha256=hashlib.sha256(content).hexdigest(),
             )
         )
