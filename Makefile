@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports migrations-check unit browser messages hooks bench clean
+.PHONY: run test lint typecheck imports migrations-check unit browser messages hooks bench faults clean prod-up prod-down
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is required ($(PYTHON) not found)"; exit 1; }
@@ -63,6 +63,22 @@ hooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## make faults: the production topology's fault rehearsal (deploy/faults.py): its own instance
+## (port offset 100, var/prod-faults), six faults under load, one `ok`/`FAIL` line each,
+## purged at the end (FAULTS_ARGS=--keep keeps it); at most 20 minutes (a first start of the
+## topology, migrations and demo data included, takes 4-7 of them)
+faults: $(STAMP)
+	timeout --kill-after=30 1260 $(BIN)/python deploy/faults.py $(FAULTS_ARGS)
+
+## make prod-up / prod-down: the production topology rehearsed on this machine as separate loopback
+## processes (nginx, 2 app servers, workers, beat, PostgreSQL primary + replica, Redis, S3);
+## deploy/prodctl, docs/adr/0048. The last line printed is the public URL.
+prod-up: $(STAMP)
+	deploy/prodctl up
+
+prod-down:
+	deploy/prodctl down
 
 clean:
 	rm -rf $(VENV) var

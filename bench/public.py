@@ -34,7 +34,8 @@ What runs:
 * RSS per gunicorn worker (VmRSS) after the warm-up, after the public load, and after a desk
   phase ($BENCH_PUBLIC_DESK_SECONDS, 15 s, $BENCH_PUBLIC_DESK_CLIENTS, 4): officers signed in
   as `desk` through the sign-in form open the worklist, a dossier of it, its receipt (form 01)
-  PDF and its control sheet PDF (rendered again on each request). Target < 200 MB.
+  PDF and its control sheet PDF (rendered again on each request; in a child process of the
+  worker since ADR 0049, whose RSS is printed apart). Target < 200 MB.
 
 Targets (issue 12): catalog pages and the API ≥ 0.5 × bare with p99 ≤ 3 × bare's; tracking
 and the kiosk ≥ 0.25 × bare. Missed targets are printed (BELOW), never an error: the exit code
@@ -337,9 +338,16 @@ def rss_mb(pid: int) -> float:
 
 
 def rss_line(server: Server) -> tuple[str, float]:
-    sizes = [rss_mb(p) for p in workers(server.process.pid)]
+    """Each worker's VmRSS, and the PDF renderers the workers started (ADR 0049: a web worker
+    renders PDFs in a child process that ends when idle), counted apart."""
+    pids = workers(server.process.pid)
+    sizes = [rss_mb(p) for p in pids]
     top = max(sizes) if sizes else float("nan")
-    return ", ".join(f"{s:.0f} MB" for s in sizes), top
+    line = ", ".join(f"{s:.0f} MB" for s in sizes)
+    children = [rss_mb(c) for p in pids for c in workers(p)]
+    if children:
+        line += f"  (+ PDF renderer children: {', '.join(f'{c:.0f} MB' for c in children)})"
+    return line, top
 
 
 # ---- what is requested ------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("motcua")
+# Every job retries on an outage of the database, the file store or Redis (core/jobs.py).
+app = Celery("motcua", task_cls="motcua.core.jobs:JobTask")
 # The app of every thread (web threads, the live-server thread of the tests), not only of the
 # one that imported this module: motcua code reaches it as `celery.current_app` and never
 # imports config (motcua/core/jobs.py, tests/test_import_graph.py).

@@ -10,7 +10,8 @@ from django.views.i18n import set_language
 
 from motcua.core.access import public
 from motcua.core.csp import csp_report
-from motcua.core.health import healthz
+from motcua.core.health import healthz, readyz
+from motcua.core.metrics import metrics
 from motcua.portal import views_account
 from motcua.rest.v1.urls import api_urlpatterns
 
@@ -36,6 +37,10 @@ urlpatterns = [
     path("csp-report/", csp_report, name="csp_report"),
     # Liveness for monitoring and the benchmarks' bare view: no database (core/health.py).
     path("healthz", healthz, name="healthz"),
+    # Readiness: the database (503 when down), replica, cache, broker, storage, workers.
+    path("readyz", readyz, name="readyz"),
+    # Prometheus metrics: loopback/configured networks or a bearer token, else 404 (ADR 0047).
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include(api_urlpatterns)),
     path("desk/", include("motcua.desk.urls")),
     # The sandbox payment gateway's "bank" pages: 404 unless MOTCUA_PAYMENT_SANDBOX.

@@ -1,6 +1,7 @@
 """Base settings, driven by the environment. Every other settings module imports this one."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -58,11 +59,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: Content-Security-Policy on every response, the error answers of the next one
+    # Outermost: the request's latency for /metrics, everything below included; then the
+    # request id (X-Request-ID) that every log line of the request carries (docs/adr/0047).
+    "motcua.core.metrics.MetricsMiddleware",
+    "motcua.core.logging.RequestIdMiddleware",
+    # Behind a reverse proxy listed in MOTCUA_TRUSTED_PROXIES, REMOTE_ADDR becomes the client's
+    # address before anything keyed by it (throttles, rate limits) reads it (motcua/core/proxies.py).
+    "motcua.core.proxies.TrustedProxyMiddleware",
+    # Content-Security-Policy on every response, the error answers of the next one
     # included; it only adds a header and raises nothing (docs/adr/0037).
     "motcua.core.csp.ContentSecurityPolicyMiddleware",
     # First of the rest: 503 for a database too busy, JSON for every /api/ error (ADR 0021).
     "motcua.core.http_errors.ErrorResponsesMiddleware",
+    # Replica reads (docs/adr/0044): the request's method and user for read_alias(), the pin
+    # after a write, a safe request served again on the primary when the replica drops.
+    "motcua.core.replica.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,7 +117,11 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env.str("DATABASE_URL", _default_sqlite), conn_max_age=env.int("DB_CONN_MAX_AGE", 60)
+        env.str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env.int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection broken by a server restart is replaced at the start of the
+        # next request instead of failing it (docs/adr/0044).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -125,11 +140,41 @@ MOTCUA_BUSY_RETRY_AFTER_SECONDS = env.int("MOTCUA_BUSY_RETRY_AFTER_SECONDS", 5)
 # concerns the precompiled statements of the intake path (core/fastinsert.py, docs/adr/0015).
 # DB_PREPARE_THRESHOLD empty: never prepare (a pooler in transaction mode that does not keep
 # prepared statements, e.g. PgBouncer before 1.21 or with max_prepared_statements = 0).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", "5").strip()
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        int(_prepare_threshold) if _prepare_threshold else None
+_prepare_threshold = env.str("DB_PREPARE_THRESHOLD", "5").strip()
+# A read-only streaming replica (docs/adr/0044): empty, no replica — every read on the primary,
+# as before. Set, the lists and reports that may lag (motcua/core/replica.py) read from it,
+# fall back to the primary when it cannot be reached, and the router (config/routers.py)
+# keeps every write and migration on the primary. TEST MIRROR: the test runner creates no
+# database on it (a hot standby refuses CREATE DATABASE); in tests it is the default's.
+_replica_url = env.str("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env.int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        _options["prepare_threshold"] = int(_prepare_threshold) if _prepare_threshold else None
+        # A server that is down or unreachable fails the connection within this many seconds
+        # (answered 503 database_unavailable, docs/adr/0044) instead of hanging the request.
+        _options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 3))
+        # A server gone silent (host down, network cut) is noticed on an open connection.
+        _options.setdefault("keepalives", 1)
+        _options.setdefault("keepalives_idle", env.int("DB_KEEPALIVES_IDLE", 30))
+        _options.setdefault("keepalives_interval", 10)
+        _options.setdefault("keepalives_count", 3)
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+# Read-your-writes (docs/adr/0044): a signed-in user who wrote (any POST, PUT, PATCH or
+# DELETE) reads everything from the primary for this many seconds — longer than the
+# replica's lag under normal load.
+MOTCUA_REPLICA_PIN_SECONDS = env.int("MOTCUA_REPLICA_PIN_SECONDS", 15)
+# A replica that failed to connect (or lags more than MAX_LAG seconds) is left alone for this
+# many seconds: its reads go to the primary meanwhile.
+MOTCUA_REPLICA_RETRY_SECONDS = env.int("MOTCUA_REPLICA_RETRY_SECONDS", 5)
+MOTCUA_REPLICA_MAX_LAG_SECONDS = env.float("MOTCUA_REPLICA_MAX_LAG_SECONDS", 30.0)
+# A database that cannot be reached is answered 503 with this Retry-After (docs/adr/0044).
+MOTCUA_DB_UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("MOTCUA_DB_UNAVAILABLE_RETRY_AFTER_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -157,23 +202,65 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MOTCUA_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Files (scans, forms, results). Filesystem by default; in production an S3-compatible store:
 # DJANGO_STORAGE_BACKEND=storages.backends.s3.S3Storage with django-storages[s3] installed and
-# DJANGO_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}' (keys from the env).
+# DJANGO_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}' (keys from the env:
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). An S3 store gets the safe defaults below unless
+# the options say otherwise (docs/adr/0046): private objects, no public or signed URLs handed
+# out (documents are streamed by the app's checked views), never an overwrite (two dossiers'
+# identical files stay two objects, so deleting one never loses the other), and short
+# timeouts with few retries so a dead store answers 503 in seconds instead of hanging a worker.
+MOTCUA_S3_CONNECT_TIMEOUT = env.float("MOTCUA_S3_CONNECT_TIMEOUT", 2.0)
+MOTCUA_S3_READ_TIMEOUT = env.float("MOTCUA_S3_READ_TIMEOUT", 10.0)
+MOTCUA_S3_MAX_ATTEMPTS = env.int("MOTCUA_S3_MAX_ATTEMPTS", 2)
+#: Retry-After (seconds) of the 503 answered while the object store is unreachable.
+MOTCUA_STORAGE_RETRY_AFTER_SECONDS = env.int("MOTCUA_STORAGE_RETRY_AFTER_SECONDS", 30)
+
+
+def _storage_options(backend: str, options: Any) -> dict[str, Any]:
+    """The options of a storage, with the S3 defaults of docs/adr/0046 for an S3 backend."""
+    if not isinstance(options, dict):
+        raise ValueError(f"the options of {backend} must be a JSON object, not {options!r}")
+    if not backend.endswith("S3Storage"):
+        return options
+    from botocore.config import Config
+
+    return {
+        "default_acl": "private",
+        "querystring_auth": True,  # a URL, if anything asked for one, is signed and expires
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        "custom_domain": None,
+        "client_config": Config(
+            connect_timeout=MOTCUA_S3_CONNECT_TIMEOUT,
+            read_timeout=MOTCUA_S3_READ_TIMEOUT,
+            retries={"max_attempts": MOTCUA_S3_MAX_ATTEMPTS, "mode": "standard"},
+            s3={"addressing_style": "path"},
+            signature_version="s3v4",
+        ),
+        **options,
+    }
+
+
+_STORAGE_BACKEND = env.str("DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+_EXPORTS_BACKEND = env.str(
+    "DJANGO_EXPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
     "default": {
-        "BACKEND": env.str("DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": env.json("DJANGO_STORAGE_OPTIONS", {}),
+        "BACKEND": _STORAGE_BACKEND,
+        "OPTIONS": _storage_options(_STORAGE_BACKEND, env.json("DJANGO_STORAGE_OPTIONS", {})),
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     # Report exports (reports/export_jobs.py): private, outside MEDIA_ROOT, never served by URL
     # (downloaded through the desk's checked view); an S3-compatible store in production by
     # DJANGO_EXPORTS_STORAGE_BACKEND / DJANGO_EXPORTS_STORAGE_OPTIONS (a private bucket).
     "exports": {
-        "BACKEND": env.str(
-            "DJANGO_EXPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
-        ),
-        "OPTIONS": env.json(
-            "DJANGO_EXPORTS_STORAGE_OPTIONS",
-            {"location": str(VAR_DIR / "exports"), "base_url": None},
+        "BACKEND": _EXPORTS_BACKEND,
+        "OPTIONS": _storage_options(
+            _EXPORTS_BACKEND,
+            env.json(
+                "DJANGO_EXPORTS_STORAGE_OPTIONS",
+                {"location": str(VAR_DIR / "exports"), "base_url": None},
+            ),
         ),
     },
 }
@@ -193,11 +280,60 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background jobs (Celery). Without a broker the embedded default runs jobs eagerly.
+# With one (docs/adr/0045): jobs go through the outbox table (core.jobs), are acknowledged
+# only once done, and a worker that dies leaves its jobs to be delivered again.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-job (SIGKILL, out of memory) puts the job back on its queue.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One job reserved per worker process: a slow job never holds others back, a dead worker
+# holds at most its running jobs.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Seconds after which a job delivered to a worker that vanished (the whole worker killed) is
+# delivered again. Longer than the longest job and than any retry countdown (core.jobs clamps
+# countdowns to half of it). Celery's default is one hour; the rehearsal sets it low.
+MOTCUA_CELERY_VISIBILITY_TIMEOUT = env.int("MOTCUA_CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": MOTCUA_CELERY_VISIBILITY_TIMEOUT,
+    # Workers look for abandoned jobs every few seconds (kombu's default: every 100 s).
+    "unacked_restore_interval": max(1, min(10, MOTCUA_CELERY_VISIBILITY_TIMEOUT // 6)),
+    "unacked_restore_throttle": 1,
+    # A broker that is down or hung never holds a web request for long (the outbox keeps
+    # the job): 2 s to connect, 3 s per command (above the 1 s BRPOP of idle workers), one quick retry.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No publish retry: against a hung Redis each retry costs another socket timeout (measured: 9 s
+# with one retry, 3 s without); the outbox and its relay are the retry (docs/adr/0045).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Queues (core.jobs.QUEUES, routed by task name by core.jobs.queue_for).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = ("motcua.core.jobs.route_task",)
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Fault points (core/faultpoints.py): honoured only when True (config/settings/rehearsal.py).
+MOTCUA_ALLOW_FAULTPOINTS = False
+# Seconds a notification claimed by a job ("sending") is left to it: longer than the slowest
+# e-mail or SMS call; after it the attempt counts as dead and the next sends again (ADR 0045).
+MOTCUA_NOTIFICATION_SEND_LEASE_SECONDS = env.int("MOTCUA_NOTIFICATION_SEND_LEASE_SECONDS", 120)
+# The SMTP connection's timeout (Django's default: none, a hung server holds the job for ever
+# and outlives the lease above).
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", 30)
 
 # Working-day calendar (see docs/adr/0004-working-day-calendar.md).
 # Office sessions, "HH:MM-HH:MM" comma-separated. UNCONFIRMED: provinces set their own hours.
@@ -259,11 +395,36 @@ MOTCUA_AUDIT_TSA_URL = env.str("MOTCUA_AUDIT_TSA_URL", "")
 # Bearer tokens for the REST API (hours until expiry).
 MOTCUA_API_TOKEN_TTL_HOURS = env.int("MOTCUA_API_TOKEN_TTL_HOURS", 24 * 30)
 
+# --- Logs and metrics (motcua/core/logging.py, motcua/core/metrics.py, docs/adr/0047) ----------
+# Log lines: "json" (one JSON object per line: time, level, logger, message, request_id,
+# user_id, exc) or "plain"; empty: JSON except in the local demo and the tests.
+MOTCUA_LOG_FORMAT = env.str("MOTCUA_LOG_FORMAT", "")
+# GET /metrics (Prometheus): answered to a direct request (not through the reverse proxy) from
+# these networks, or to anyone sending "Authorization: Bearer <MOTCUA_METRICS_TOKEN>";
+# anything else gets a 404.
+MOTCUA_METRICS_TOKEN = env.str("MOTCUA_METRICS_TOKEN", "")
+MOTCUA_METRICS_NETWORKS: list[str] = env.list(
+    "MOTCUA_METRICS_NETWORKS", ["127.0.0.1/32", "::1/128"]
+)
+# Seconds a gauge computed with a query (overdue dossiers) is kept in the shared cache.
+MOTCUA_METRICS_CACHE_SECONDS = env.float("MOTCUA_METRICS_CACHE_SECONDS", 15.0)
+# Gauges computed at scrape time: name → (help text, dotted path of a callable without
+# arguments returning a number or a queryset to count). Named here, in the composition root,
+# because core (which serves /metrics) imports no domain app.
+MOTCUA_METRICS_GAUGES = {
+    "motcua_dossiers_overdue": (
+        "Dossiers in progress past their appointment.",
+        "motcua.dossiers.api.dossiers_overdue",
+    ),
+}
+# Celery workers and beat keep this LOGGING (core.logging.celery_logging_keep).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"default": {"()": "motcua.core.logging.formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
@@ -272,6 +433,13 @@ LOGGING = {
         "pyhanko.sign.diff_analysis": {"level": "ERROR"},
     },
 }
+# --- end logs and metrics ---
+
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For / X-Real-IP
+# name the client (motcua/core/proxies.py). Empty: the socket's address is the client's. Set it
+# to the load balancer's address(es) in production (deploy/env.example), never to a range that
+# clients can connect from.
+MOTCUA_TRUSTED_PROXIES: list[str] = env.list("MOTCUA_TRUSTED_PROXIES", [])
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

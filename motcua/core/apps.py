@@ -17,3 +17,12 @@ class CoreConfig(AppConfig):
 
         # The audit trail's streams, for verify_audit and the daily anchor (ADR 0035).
         chain_source_add(ChainSource.streams(AuditEntry, name="audit"))
+
+        # Job failures counted for /metrics; Celery workers keep Django's LOGGING (ADR 0047).
+        from celery.signals import setup_logging
+
+        from motcua.core import metrics
+        from motcua.core.logging import celery_logging_keep
+
+        metrics.signals_connect()
+        setup_logging.connect(celery_logging_keep, weak=False, dispatch_uid="motcua.logging")

@@ -6,8 +6,9 @@ SQLite (the embedded default): a writer waits for the write lock up to the busy 
 the lock), "database table is locked" (a shared-cache connection) or "database schema is
 locked". PostgreSQL: lock_not_available (55P03: lock_timeout or NOWAIT), serialization_failure
 (40001) and deadlock_detected (40P01) — each rolled the transaction back, and trying again
-later may succeed. Other errors (a broken query, a lost connection, statement_timeout) stay
-500: trying again would not help, or it is not known that it would."""
+later may succeed. A database that cannot be reached (refused, lost connection) is another
+503, `database_unavailable` (core/dbdown.py, docs/adr/0044). Other errors (a broken query,
+statement_timeout) stay 500: trying again would not help."""
 
 from __future__ import annotations
 

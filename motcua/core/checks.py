@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 #: Cache backends whose data lives in one process (config/caches.py).
 PROCESS_LOCAL_CACHES = frozenset(
@@ -33,5 +33,30 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             hint="Set MOTCUA_CACHE_URL to a Redis server (redis://host:6379/1), shared by all "
             "web processes (docs/adr/0016-shared-cache-and-rate-limits.md).",
             id="core.W001",
+        )
+    ]
+
+
+#: Host names that only reach this machine (the rehearsal's ALLOWED_HOSTS).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+@register(Tags.security, deploy=False)
+def check_rehearsal_loopback_only(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The rehearsal settings (config/settings/rehearsal.py) load demo accounts with a known
+    password and serve plain HTTP: they must never answer for a host reachable from elsewhere
+    (docs/adr/0048)."""
+    if not getattr(settings, "MOTCUA_REHEARSAL", False):
+        return []
+    public = [host for host in settings.ALLOWED_HOSTS if host.lower() not in LOOPBACK_HOSTS]
+    if not public:
+        return []
+    return [
+        Error(
+            "The rehearsal settings (config.settings.rehearsal: demo accounts, plain HTTP) are "
+            f"used with a host that is not the loopback in ALLOWED_HOSTS: {', '.join(public)}.",
+            hint="Use config.settings.production behind TLS for a real installation, or set "
+            "DJANGO_ALLOWED_HOSTS to 127.0.0.1,localhost for a rehearsal.",
+            id="core.E001",
         )
     ]

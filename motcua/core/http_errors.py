@@ -28,8 +28,11 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from motcua.core.busy import database_busy
+from motcua.core.dbdown import database_unreachable
+from motcua.core.storage import storage_outage
 
 logger = logging.getLogger("motcua.core.busy")
+down_logger = logging.getLogger("motcua.core.dbdown")
 
 API_PREFIX = "/api/"
 #: Headers an error response keeps when /api/ turns it into JSON.
@@ -134,6 +137,107 @@ def _busy_page(request: HttpRequest, seconds: int) -> str:
     )
 
 
+# --- The file store is down (docs/adr/0046) ----------------------------------------------------
+
+
+def storage_retry_after_seconds() -> int:
+    return int(getattr(settings, "MOTCUA_STORAGE_RETRY_AFTER_SECONDS", 30))
+
+
+def storage_unavailable_message(seconds: int) -> str:
+    return _(
+        "The file store cannot be reached at the moment: nothing was saved. Try again in "
+        "%(seconds)d seconds."
+    ) % {"seconds": seconds}
+
+
+def storage_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 with Retry-After when the object store is unreachable or failing (the transaction
+    was rolled back and the objects it wrote deleted, core/storage.py): JSON with the code
+    `storage_unavailable` for /api/, a page in the page's language otherwise. Logged."""
+    seconds = storage_retry_after_seconds()
+    logger.warning(
+        "storage unavailable: %s %s answered 503, retry after %d s (%r)",
+        request.method,
+        request.path,
+        seconds,
+        exc,
+    )
+    message = storage_unavailable_message(seconds)
+    if is_api(request):
+        response = api_error(request, 503, code="storage_unavailable", detail=message)
+    else:
+        response = HttpResponse(_storage_page(request, message), status=503)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _storage_page(request: HttpRequest, message: str) -> str:
+    title = _("Files cannot be saved at the moment")
+    try:
+        return render_to_string(
+            "storage_unavailable.html", {"title": title, "message": message}, request=request
+        )
+    except Exception:  # noqa: BLE001 - the plain page below instead
+        logger.exception("the storage 503 page could not be drawn")
+    language = escape(translation.get_language() or settings.LANGUAGE_CODE)
+    return (
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>"
+        f"<p>{escape(message)}</p></main></body></html>"
+    )
+
+
+def unavailable_retry_after_seconds() -> int:
+    return int(getattr(settings, "MOTCUA_DB_UNAVAILABLE_RETRY_AFTER_SECONDS", 10))
+
+
+def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 with Retry-After for a database that cannot be reached: JSON {"detail", "code":
+    "database_unavailable", "errors"} under /api/ (the API's error shape), a page in the
+    page's language (Vietnamese by default) otherwise. A request that writes is told that
+    the outcome is not known (the connection may have been lost during its COMMIT): the
+    client checks, or retries — with the same Idempotency-Key where the API takes one, which
+    cannot save it twice. Drawn without the database: no template context processor (they
+    read the user and the site), no session."""
+    seconds = unavailable_retry_after_seconds()
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    down_logger.error(
+        "database unreachable: %s %s answered 503, retry after %d s (%s: %s)",
+        request.method,
+        request.path,
+        seconds,
+        type(exc).__name__,
+        first_line,
+    )
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        message = _(
+            "The database cannot be reached for a moment. Try again in %(seconds)d seconds."
+        ) % {"seconds": seconds}
+    else:
+        message = _(
+            "The database could not be reached, so it is not certain that this was saved. "
+            "Check before trying again, or send the same request again in %(seconds)d seconds."
+        ) % {"seconds": seconds}
+    if is_api(request):
+        response = api_error(request, 503, code="database_unavailable", detail=message)
+    else:
+        title = escape(_("The service is interrupted for a moment"))
+        language = escape(translation.get_language() or settings.LANGUAGE_CODE)
+        response = HttpResponse(
+            f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title></head><body><main><h1>{title}</h1>"
+            f"<p>{escape(message)}</p></main></body></html>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _is_json(response: HttpResponse) -> bool:
     return str(response.get("Content-Type", "")).startswith("application/json")
 
@@ -157,6 +261,10 @@ class ErrorResponsesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if database_busy(exception):
             return busy_response(request, exception)
+        if database_unreachable(exception):  # the database cannot be reached (docs/adr/0044)
+            return unavailable_response(request, exception)
+        if storage_outage(exception):  # the file store is down (docs/adr/0046)
+            return storage_unavailable_response(request, exception)
         return None
 
 
@@ -208,6 +316,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if exc is not None and database_busy(exc):
         return busy_response(request, exc)
+    if exc is not None and database_unreachable(exc):
+        return unavailable_response(request, exc)
+    if exc is not None and storage_outage(exc):
+        return storage_unavailable_response(request, exc)
     if is_api(request):
         return api_error(request, 500)
     return defaults.server_error(request)

@@ -106,3 +106,26 @@ class AuditEntry(ChainedEntry):
         at = timezone.localtime(self.at) if self.at else None
         when = f"{at:%d/%m/%Y %H:%M} " if at else ""
         return f"{when}{self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class JobOutbox(models.Model):
+    """A background job written in the transaction of the change that called for it, before it
+    reaches the broker (ADR 0045; `core.jobs`). Published right after the commit and then
+    deleted; a row left here (the broker was down or the process died between the commit and
+    the publish) is published by `manage.py jobs_relay`. Its id makes the job's Celery task id
+    (`outbox-<id>`), so a job published twice shows as two deliveries of one task id."""
+
+    task_name = models.CharField(_("job"), max_length=100)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    queue = models.CharField(_("queue"), max_length=32)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("job waiting for the broker")
+        verbose_name_plural = _("jobs waiting for the broker")
+        indexes = [models.Index(fields=["created_at"], name="joboutbox_created")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

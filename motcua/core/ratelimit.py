@@ -47,6 +47,10 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+_REDIS_OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 #: Backends whose `add` and `incr` are atomic and whose `incr` keeps the key's expiry.
 ATOMIC_BACKENDS: tuple[type[BaseCache], ...] = (RedisCache, BaseMemcachedCache, LocMemCache)
@@ -60,7 +64,10 @@ def hit(*, key: str, limit: int, window_seconds: int) -> bool:
     backend = _backend()
     if isinstance(backend, DummyCache):  # a cache that keeps nothing: nothing is limited
         return False
-    return _increment(backend, key, window_seconds) > limit
+    with _outage(backend) as fallback:
+        if fallback is None:
+            return _increment(backend, key, window_seconds) > limit
+    return _increment(_fallback(), key, window_seconds) > limit
 
 
 def attempts(*, key: str) -> int:
@@ -68,6 +75,13 @@ def attempts(*, key: str) -> int:
     backend = _backend()
     if isinstance(backend, DummyCache):
         return 0
+    with _outage(backend) as fallback:
+        if fallback is None:
+            return _read(backend, key)
+    return _read(_fallback(), key)
+
+
+def _read(backend: BaseCache, key: str) -> int:
     if isinstance(backend, ATOMIC_BACKENDS):
         value = backend.get(key)
         return value if isinstance(value, int) and value > 0 else 0
@@ -80,6 +94,14 @@ def release(*, key: str) -> None:
     backend = _backend()
     if isinstance(backend, DummyCache):
         return
+    with _outage(backend) as fallback:
+        if fallback is None:
+            _release(backend, key)
+            return
+    _release(_fallback(), key)
+
+
+def _release(backend: BaseCache, key: str) -> None:
     if isinstance(backend, RedisCache):
         name = backend.make_and_validate_key(key)
         client = backend._cache.get_client(name, write=True)  # type: ignore[attr-defined]
@@ -100,14 +122,45 @@ def release(*, key: str) -> None:
 def reset(*, key: str) -> None:
     """Forget every try counted under `key`."""
     backend = _backend()
+    _fallback().delete(key)  # counted there during an outage of Redis
     if isinstance(backend, (*ATOMIC_BACKENDS, DummyCache)):
-        backend.delete(key)
+        backend.delete(key)  # a tolerant Redis cache: nothing when it is down
     else:
         _files(backend).forget(key)
 
 
 def _backend() -> BaseCache:
     return caches[DEFAULT_CACHE_ALIAS]
+
+
+# --- Redis out of reach (docs/adr/0045) ------------------------------------------------------
+
+#: The counters of this process while the shared Redis cannot be reached: limits still apply,
+#: each process counting on its own (at worst the limit times the number of web processes,
+#: for the length of the outage only).
+_FALLBACK = LocMemCache("motcua-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def _fallback() -> BaseCache:
+    return _FALLBACK
+
+
+@contextlib.contextmanager
+def _outage(backend: BaseCache) -> Iterator[BaseCache | None]:
+    """Yields None to count on `backend`; the fallback when `backend` is a Redis cache that
+    is known to be down. A connection error or timeout inside the block is recorded on the
+    backend (`note_outage`, config/caches.TolerantRedisCache) and swallowed: the caller then
+    counts on the fallback (the code after the `with`). Any other backend's errors raise."""
+    tolerant = isinstance(backend, RedisCache) and hasattr(backend, "note_outage")
+    if tolerant and backend.is_down():  # type: ignore[attr-defined]
+        yield _FALLBACK
+        return
+    try:
+        yield None
+    except _REDIS_OUTAGE as exc:
+        if not tolerant:
+            raise
+        backend.note_outage(exc)  # type: ignore[attr-defined]
 
 
 def _increment(backend: BaseCache, key: str, window_seconds: int) -> int:

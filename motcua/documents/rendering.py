@@ -22,18 +22,15 @@ database access. Rendering a receipt takes a few tens of milliseconds (bench/doc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import threading
 import unicodedata
 import zoneinfo
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from motcua.documents import barcodes
+from motcua.documents import barcodes, pdf_engine, pdf_process
 from motcua.documents.data import (
     DATA_TYPES,
     ApologyData,
@@ -49,22 +46,14 @@ from motcua.documents.data import (
     StopNoticeData,
     edition_for,
 )
+from motcua.documents.pdf_engine import FONT_FILES, FONTS_DIR
 
-if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher
+__all__ = ["FONTS_DIR", "FONT_FILES", "render_form", "render_form_html", "render_html_pdf"]
 
-# WeasyPrint (~40 MB with its fonts and CSS machinery) is imported by the first render, not
-# by every web worker that imports this module (docs/adr/0043).
+# WeasyPrint (~30 MB, and more with the fonts loaded) is imported by the first render, not by
+# every web worker that imports this module (docs/adr/0043); a web worker renders in a child
+# process and never imports it (`pdf_process`, docs/adr/0049).
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FILES = {
-    "serif_regular": FONTS_DIR / "NotoSerif-Regular.ttf",
-    "serif_bold": FONTS_DIR / "NotoSerif-Bold.ttf",
-    "serif_italic": FONTS_DIR / "NotoSerif-Italic.ttf",
-    "sans_regular": FONTS_DIR / "NotoSans-Regular.ttf",
-    "sans_bold": FONTS_DIR / "NotoSans-Bold.ttf",
-}
 TEMPLATE_DIR = "documents/forms"
 DOTS = "…………"
 
@@ -95,60 +84,16 @@ def font_uris() -> dict[str, str]:
 
 def render_html_pdf(*, html: str) -> bytes:
     """Any complete HTML document as a PDF with the bundled fonts; nothing else is fetched.
-    Same HTML → same bytes."""
-    from weasyprint import HTML
-
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher())
-    pdf = document.write_pdf(font_config=_font_config(), pdf_identifier=identifier)
-    assert isinstance(pdf, bytes)
-    return pdf
+    Same HTML → same bytes. In a web worker, WeasyPrint runs in a child process that exits
+    when idle, so the worker does not keep its memory (`pdf_process`, ADR 0049); elsewhere
+    (background jobs, commands, tests) in this process."""
+    if pdf_process.wanted():
+        return pdf_process.render(html)
+    return pdf_engine.html_to_pdf(html)
 
 
-# --- WeasyPrint plumbing -------------------------------------------------------------------
-
-
-def _local_only_fetcher() -> URLFetcher:
-    """A fetcher that lets WeasyPrint read the bundled fonts and ``data:`` URIs, nothing
-    else (its class is made on first use, with WeasyPrint)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class _LocalOnlyFetcher(URLFetcher):
-        def __init__(self) -> None:
-            super().__init__(fail_on_errors=True)
-            self._allowed = {path.as_uri() for path in FONT_FILES.values()}
-
-        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url.startswith("data:") or url in self._allowed:
-                return super().fetch(url, headers)
-            raise ValueError(f"documents: refusing to load {url!r}")
-
-    return _LocalOnlyFetcher()
-
-
-#: Makes the fetcher, as the class's name did before WeasyPrint was imported lazily.
-_LocalOnlyFetcher = _local_only_fetcher
-
-
-_local = threading.local()
-
-
-def _fetcher() -> URLFetcher:
-    fetcher = getattr(_local, "fetcher", None)
-    if fetcher is None:
-        fetcher = _local.fetcher = _local_only_fetcher()
-    return fetcher
-
-
-def _font_config() -> FontConfiguration:
-    """One FontConfiguration per thread: loading the @font-face files once, not per form.
-    WeasyPrint keys the loaded faces by their descriptors, so reuse gives the same output."""
-    config = getattr(_local, "font_config", None)
-    if config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        config = _local.font_config = FontConfiguration()
-    return config
+#: Makes the fetcher that refuses anything but the bundled fonts and data: URIs.
+_LocalOnlyFetcher = pdf_engine.local_only_fetcher
 
 
 # --- formatting ----------------------------------------------------------------------------

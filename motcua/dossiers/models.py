@@ -164,11 +164,26 @@ class Dossier(BaseModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # The Idempotency-Key of the API intake that created it (docs/adr/0044): the same key
+    # from the same user gives this dossier again instead of a second one ("" without a key).
+    intake_key = models.CharField(
+        _("idempotency key"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "intake_key"],
+                condition=~Q(intake_key=""),
+                name="dossier_intake_key_once",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in DossierStatus]),
                 name="dossier_status_valid",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
 import re
@@ -24,8 +25,9 @@ from django.db.models import (
 )
 
 from motcua.accounts.api import user_roles
-from motcua.core import clock
+from motcua.core import clock, fastinsert
 from motcua.core.identifiers import dossier_code_normalize
+from motcua.core.replica import read_alias
 from motcua.core.text import fold
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import REPORT_BUCKETS
@@ -69,9 +71,11 @@ def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
     )
 
 
-def _worklist_queues(user: User) -> list[QuerySet[DossierStep]]:
-    base = DossierStep.objects.filter(status=StepStatus.ACTIVE).exclude(
-        dossier__status=DossierStatus.SUPPLEMENT_REQUESTED
+def _worklist_queues(user: User, db: str) -> list[QuerySet[DossierStep]]:
+    base = (
+        DossierStep.objects.using(db)
+        .filter(status=StepStatus.ACTIVE)
+        .exclude(dossier__status=DossierStatus.SUPPLEMENT_REQUESTED)
     )
     queues = [base.filter(assignee=user)]
     for role, agency_id in sorted((r, a) for r, a in user_roles(user=user) if a is not None):
@@ -85,14 +89,14 @@ def _worklist_queues(user: User) -> list[QuerySet[DossierStep]]:
     return queues
 
 
-def _worklist_ids(user: User, offset: int, limit: int) -> list[int]:
+def _worklist_ids(user: User, offset: int, limit: int, db: str) -> list[int]:
     """The ids of one page of the worklist, in due order: each queue (mine, each role queue,
     each consultation queue) read in due order with a LIMIT on its own partial index, merged."""
     import heapq
 
     need = offset + limit
     heads = []
-    for queue in _worklist_queues(user):
+    for queue in _worklist_queues(user, db):
         heads.append(list(queue.order_by("due_at", "id").values_list("due_at", "id")[:need]))
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     merged = heapq.merge(*heads, key=lambda row: (row[0] or far, row[1]))
@@ -110,8 +114,11 @@ def worklist_page(*, user: User, offset: int = 0, limit: int = 50) -> list[Dossi
     role queue, each consultation queue) is read in due order with a LIMIT on its own partial
     index, the pages are merged, and only the rows of the final page are loaded (as full
     steps, with their dossier, agency and assignee: see `worklist_rows` for a page to show)."""
-    page = _worklist_ids(user, offset, limit)
-    rows = DossierStep.objects.select_related("dossier", "agency", "assignee").in_bulk(page)
+    db = read_alias()
+    page = _worklist_ids(user, offset, limit, db)
+    rows = (
+        DossierStep.objects.using(db).select_related("dossier", "agency", "assignee").in_bulk(page)
+    )
     return [rows[i] for i in page if i in rows]
 
 
@@ -183,11 +190,15 @@ def worklist_rows(*, user: User, offset: int = 0, limit: int = 50) -> list[Workl
     """The same page as `worklist_page`, as rows holding only the columns the worklist shows
     (one `.values()` query for the page instead of full Dossier, Agency and User objects:
     ADR 0043)."""
-    page = _worklist_ids(user, offset, limit)
+    # The worklist may lag the primary by the replica's few seconds; the user who just acted
+    # is pinned to the primary (docs/adr/0044).
+    db = read_alias()
+    page = _worklist_ids(user, offset, limit, db)
     if not page:
         return []
     found: dict[int, WorklistStep] = {}
-    for row in DossierStep.objects.filter(pk__in=page).values_list(*_WORKLIST_COLUMNS):
+    rows = DossierStep.objects.using(db).filter(pk__in=page).values_list(*_WORKLIST_COLUMNS)
+    for row in rows:
         step_id, title, status, due_at, budget, assignee_id, agency_id, agency_name = row[:8]
         found[step_id] = WorklistStep(
             pk=step_id,
@@ -205,16 +216,23 @@ def worklist_rows(*, user: User, offset: int = 0, limit: int = 50) -> list[Workl
 def desk_queue(*, user: User) -> QuerySet[Dossier]:
     """Online submissions waiting for the desks where the user is a desk officer."""
     desks = [a for r, a in user_roles(user=user) if r == "desk_officer" and a is not None]
-    return Dossier.objects.filter(
-        receiving_agency_id__in=desks, status__in=["submitted", "completion_requested"]
-    ).order_by("review_due_at", "id")
+    return (
+        Dossier.objects.using(read_alias())
+        .filter(receiving_agency_id__in=desks, status__in=["submitted", "completion_requested"])
+        .order_by("review_due_at", "id")
+    )
 
 
 def dossier_search(
     *, user: User, q: str = "", status: str | None = None, overdue: bool | None = None
 ) -> QuerySet[Dossier]:
-    """Visible dossiers by code, applicant name, ID number or tax code."""
-    qs = visible_dossiers(user=user).select_related("deciding_agency", "receiving_agency")
+    """Visible dossiers by code, applicant name, ID number or tax code (a list: from the
+    replica when there is one, docs/adr/0044)."""
+    qs = (
+        visible_dossiers(user=user)
+        .using(read_alias())
+        .select_related("deciding_agency", "receiving_agency")
+    )
     q = q.strip()
     if q:
         cond = Q(code__icontains=q) | Q(id_number=q) | Q(tax_code=q)
@@ -431,11 +449,20 @@ def public_track_with_factor(*, code: str, factor: str) -> PublicTrack | None:
 @dataclass(frozen=True)
 class PublicLookup:
     """What `public_track_lookup` found: the public view (None when the factor did not
-    match), which factor matched ("pin", "phone" or ""), and the caller's annotations."""
+    match), which factor matched ("pin", "phone" or ""), and the caller's annotations.
+
+    `state` is everything the public view is made of, read in the dossier's statement: its
+    shown columns, its latest result, whether it charges a fee, the caller's annotations and
+    its audit chain's head (`chain_head`, which every new event changes: ADR 0035). Equal
+    states mean the same public view, events included, so a caller may keep what it made of
+    one keyed by it (the tracking page keeps its rendered answer, ADR 0049). `dossier_id`
+    is for `public_track_timeline` when the timeline was not read."""
 
     track: PublicTrack | None
     factor: str = ""
     extra: dict[str, Any] | None = None
+    state: tuple[Any, ...] = ()
+    dossier_id: int | None = None
 
 
 _PUBLIC_COLUMNS = (
@@ -449,7 +476,12 @@ _PUBLIC_COLUMNS = (
     "returned_at",
     "outcome",
     "return_method",
+    # The head of its events' hash chain: every event written changes it (ADR 0035), so it
+    # stands for the timeline in `PublicLookup.state`.
+    "chain_head",
 )
+#: What `PublicLookup.state` leaves out: the second factors (checked, never shown as read).
+_NOT_STATE = frozenset({"pk", "lookup_pin", "phone"})
 
 
 #: Parameter values standing for the one a precompiled statement is run with (a text, an id).
@@ -486,9 +518,15 @@ def _precompiled(
     bound = list(params)
     for i in at:
         bound[i] = value
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bound)
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql" and "%" not in sql.replace("%s", ""):
+        # Values bound on the server and the statement prepared after `prepare_threshold`
+        # runs on the connection (ADR 0015's cursor): planning the dossier's row with its
+        # four subqueries took ~0.7 ms, six times its execution (ADR 0049).
+        rows: list[Any] = fastinsert.execute(sql, bound, using=alias)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bound)
+            rows = cursor.fetchall()
     if converters:
         return [tuple(r) for r in compiler.apply_converters(rows, converters)]
     return [tuple(r) for r in rows]
@@ -500,6 +538,7 @@ def public_track_lookup(
     factor: str,
     phone: bool = True,
     annotations: Mapping[str, Any] | None = None,
+    timeline: bool = True,
 ) -> PublicLookup:
     """The public view of the dossier with this (normalised) code, opened by the PIN printed
     on the receipt or, when `phone`, the last MOTCUA_TRACK_PHONE_DIGITS digits of the
@@ -507,7 +546,9 @@ def public_track_lookup(
     two statements: the dossier's row (with its latest result's id, whether its procedure
     version charges a fee, and the caller's `annotations`: expressions on the dossier, e.g.
     "paid" from payments, read into `extra`), then its public events when a factor matched.
-    The caller must rate-limit."""
+    With `timeline=False` the events are not read (the track's timeline is empty): a caller
+    that kept what it made of the same `state` needs nothing more; otherwise it calls
+    `public_track_timeline`. The caller must rate-limit."""
     factor = (factor or "").strip()
     if not code or not factor:
         return PublicLookup(None)
@@ -555,16 +596,7 @@ def public_track_lookup(
             matched = "phone"
     if not matched:
         return PublicLookup(None)
-    events = _precompiled(
-        ("public_events",),
-        DossierEvent,
-        lambda dossier_id: (
-            DossierEvent.objects.filter(dossier_id=dossier_id, action__in=sorted(PUBLIC_ACTIONS))
-            .order_by("at", "id")
-            .values_list("at", "action")
-        ),
-        row["pk"],
-    )
+    events = _public_events(row["pk"]) if timeline else []
     online_result = row["status"] == "returned" and row["return_method"] == "online"
     track = PublicTrack(
         code=row["code"],
@@ -574,11 +606,36 @@ def public_track_lookup(
         appointment_at=row["appointment_at"],
         returned_at=row["returned_at"],
         outcome=row["outcome"],
-        timeline=[(at, action) for at, action in events],
+        timeline=events,
         result_document_id=row["public_result_id"] if online_result else None,
         charges_fee=bool(row["public_charges_fee"]),
     )
-    return PublicLookup(track, matched, {name: row[name] for name in extra})
+    state = tuple(value for name, value in row.items() if name not in _NOT_STATE)
+    return PublicLookup(
+        track, matched, {name: row[name] for name in extra}, state=state, dossier_id=row["pk"]
+    )
+
+
+def _public_events(dossier_id: int) -> list[tuple[dt.datetime, str]]:
+    rows = _precompiled(
+        ("public_events",),
+        DossierEvent,
+        lambda dossier_id: (
+            DossierEvent.objects.filter(dossier_id=dossier_id, action__in=sorted(PUBLIC_ACTIONS))
+            .order_by("at", "id")
+            .values_list("at", "action")
+        ),
+        dossier_id,
+    )
+    return [(at, action) for at, action in rows]
+
+
+def public_track_timeline(*, lookup: PublicLookup) -> PublicTrack:
+    """The track of a lookup made with `timeline=False`, its public events read now (one
+    statement)."""
+    if lookup.track is None or lookup.dossier_id is None:
+        raise ValueError("the lookup found no dossier")
+    return dataclasses.replace(lookup.track, timeline=_public_events(lookup.dossier_id))
 
 
 def kiosk_status(*, code: str) -> Dossier | None:
@@ -587,6 +644,14 @@ def kiosk_status(*, code: str) -> Dossier | None:
 
 
 # --- for the apps built on dossiers (payments, feedback): reads without a permission check ----
+
+
+def dossier_by_intake_key(*, actor: User, key: str) -> Dossier | None:
+    """The dossier this actor's intake with this Idempotency-Key created, if any (read from
+    the primary: a retry must find the dossier its first attempt committed, docs/adr/0044)."""
+    if not key:
+        return None
+    return Dossier.objects.filter(created_by=actor, intake_key=key).first()
 
 
 def dossier_find(*, code: str | None = None, reference: uuid.UUID | None = None) -> Dossier | None:

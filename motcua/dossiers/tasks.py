@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
+from motcua.core.jobs import retry_countdown
 from motcua.dossiers.services.paperwork import (
     ResultNotSigned,
     dossier_form_render,
@@ -30,7 +31,8 @@ def deadline_sweep_task() -> dict[str, int]:
     name="dossiers.render_form", autoretry_for=(OSError,), retry_backoff=True, max_retries=3
 )
 def render_form_task(dossier_id: int, kind: str) -> str:
-    """Render and store one of the dossier's forms (idempotent)."""
+    """Render and store one of the dossier's forms (idempotent: the rendering is
+    deterministic, the same content is stored once; ADR 0045)."""
     return dossier_form_render(dossier_id=dossier_id, kind=kind).sha256
 
 
@@ -56,7 +58,9 @@ def sign_result_task(self: Any, dossier_id: int, signer_id: int | None) -> str |
     except (ResultNotSigned, OSError) as exc:
         if self.request.is_eager:
             return None
-        raise self.retry(exc=exc, countdown=sign_retry_delay(self.request.retries)) from exc
+        # At most half the broker's visibility timeout (core.jobs.retry_countdown).
+        countdown = retry_countdown(sign_retry_delay(self.request.retries))
+        raise self.retry(exc=exc, countdown=countdown) from exc
     return doc.sha256 if doc else None
 
 

@@ -19,10 +19,13 @@ CHANNEL_CHOICES = [
 ]
 
 STATUS_PENDING = "pending"
+#: Claimed by one attempt, which is calling the gateway (ADR 0045): `claim_token` says which.
+STATUS_SENDING = "sending"
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
 STATUS_CHOICES = [
     (STATUS_PENDING, _("Waiting to be sent")),
+    (STATUS_SENDING, _("Being sent")),
     (STATUS_SENT, _("Sent")),
     (STATUS_FAILED, pgettext_lazy("notification", "Failed")),
 ]
@@ -73,6 +76,12 @@ class Notification(models.Model):
         _("status"), max_length=8, choices=STATUS_CHOICES, default=STATUS_PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The attempt that claimed the row (status "sending") and when: a claim older than the
+    # send lease belongs to an attempt that died (services.notification_send).
+    claim_token = models.CharField(
+        _("claimed by"), max_length=32, blank=True, default="", db_default=""
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -97,7 +106,9 @@ class Notification(models.Model):
                 name="notification_channel_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[STATUS_PENDING, STATUS_SENT, STATUS_FAILED]),
+                condition=Q(
+                    status__in=[STATUS_PENDING, STATUS_SENDING, STATUS_SENT, STATUS_FAILED]
+                ),
                 name="notification_status_valid",
             ),
         ]

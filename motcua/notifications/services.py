@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from motcua.core import clock, fastinsert, jobs
+from motcua.core.faultpoints import faultpoint
 from motcua.core.jobs import enqueue_on_commit
 from motcua.core.links import public_url
 from motcua.dossiers.api import supplement_answer_due
@@ -27,6 +29,7 @@ from motcua.notifications.models import (
     CHANNEL_SMS,
     STATUS_FAILED,
     STATUS_PENDING,
+    STATUS_SENDING,
     STATUS_SENT,
     Notification,
 )
@@ -331,14 +334,30 @@ def message_send(
     return [row.pk for row in created]
 
 
+def notification_idempotency_key(row: Notification) -> str:
+    """The key the gateway gets with every attempt to deliver `row` (the SMS gateway's
+    idempotency key, the e-mail's Message-ID): the same for every attempt, different for
+    every row (and every installation: the row's creation instant is part of it), so a
+    gateway that remembers keys drops a message delivered again after a crash."""
+    stamp = int(row.created_at.timestamp() * 1000) if row.created_at else 0
+    return f"motcua-n{row.pk}-{stamp:x}"
+
+
+def _message_id(row: Notification) -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rsplit("@", 1)[-1].strip(" >") if "@" in sender else "motcua.local"
+    return f"<{notification_idempotency_key(row)}@{domain}>"
+
+
 def _deliver(row: Notification) -> None:
+    key = notification_idempotency_key(row)
     if row.channel == CHANNEL_EMAIL:
         message = EmailMessage(
             subject=row.subject,
             body=row.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[row.recipient],
-            headers={"X-Motcua-Notification": str(row.pk)},
+            headers={"X-Motcua-Notification": str(row.pk), "Message-ID": _message_id(row)},
         )
         try:
             message.send(fail_silently=False)
@@ -346,51 +365,100 @@ def _deliver(row: Notification) -> None:
             raise DeliveryFailed(f"e-mail: {exc}") from exc
     elif row.channel == CHANNEL_SMS:
         try:
-            send_sms(phone=row.recipient, text=row.body)
+            send_sms(phone=row.recipient, text=row.body, idempotency_key=key)
         except SmsError as exc:
             raise DeliveryFailed(f"SMS: {exc}") from exc
 
 
+class SendInProgress(Exception):
+    """Another attempt holds the notification (status "sending", its lease not over): the job
+    tries again after `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"being sent by another attempt; again in {seconds:.0f} s")
+        self.seconds = seconds
+
+
+def send_lease() -> dt.timedelta:
+    """How long an attempt holds a claimed notification: longer than the slowest e-mail or
+    SMS call (MOTCUA_NOTIFICATION_SEND_LEASE_SECONDS, default 120). A row still "sending"
+    after it was claimed by an attempt that died."""
+    return dt.timedelta(
+        seconds=float(getattr(settings, "MOTCUA_NOTIFICATION_SEND_LEASE_SECONDS", 120))
+    )
+
+
 def notification_send(*, notification_id: int) -> Notification | None:
-    """Send one notification (the job `notifications.send`). Locks the row, so two workers
-    never send it twice; does nothing when it is already sent or failed for good. On a
-    delivery error records the attempt and raises DeliveryFailed for the job to retry; after
-    MAX_ATTEMPTS the row is marked failed."""
-    error: DeliveryFailed | None = None
+    """Send one notification (the job `notifications.send`); nothing when it is already sent
+    or failed for good. Safe to run any number of times, at the same time too (ADR 0045):
+
+    1. claim: the row becomes "sending" with a new attempt token, committed before the
+       gateway is called (no transaction is held during the call);
+    2. deliver, with the row's idempotency key (`notification_idempotency_key`);
+    3. mark it sent, if the claim is still this attempt's.
+
+    A row found "sending" is being sent by another attempt: SendInProgress until its lease
+    ends; after that its attempt died (its worker was killed), maybe after the gateway
+    accepted the message, and it is delivered again with the same key. On a delivery error
+    the row goes back to pending (failed after MAX_ATTEMPTS) and DeliveryFailed is raised for
+    the job to retry."""
+    token = uuid.uuid4().hex
+    now = clock.now()
     with transaction.atomic():
         row = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if row is None or row.status != STATUS_PENDING:
+        if row is None or row.status in (STATUS_SENT, STATUS_FAILED):
             return row
-        try:
-            _deliver(row)
-        except DeliveryFailed as exc:
-            error = exc
-        else:
-            row.status = STATUS_SENT
-            row.sent_at = clock.now()
-            row.attempts += 1
-            row.last_error = ""
-            row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-            return row
-    # Record the failure in its own transaction (the lock above was released).
-    with transaction.atomic():
-        row = Notification.objects.select_for_update().get(pk=notification_id)
+        if row.status == STATUS_SENDING and row.claimed_at is not None:
+            left = (row.claimed_at + send_lease() - now).total_seconds()
+            if left > 0:
+                raise SendInProgress(left)
+            logger.warning(
+                "notification %s: the attempt that claimed it at %s died; sending again with "
+                "the same key",
+                row.pk,
+                row.claimed_at,
+            )
+        row.status = STATUS_SENDING
+        row.claim_token = token
+        row.claimed_at = now
         row.attempts += 1
-        row.last_error = str(error)[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = STATUS_FAILED
-        row.save(update_fields=["attempts", "last_error", "status"])
-    logger.warning("notification %s not sent (attempt %s): %s", row.pk, row.attempts, error)
-    raise error
+        row.save(update_fields=["status", "claim_token", "claimed_at", "attempts"])
+    faultpoint("notifications.before_send")
+    try:
+        _deliver(row)
+    except DeliveryFailed as exc:
+        status = STATUS_FAILED if row.attempts >= MAX_ATTEMPTS else STATUS_PENDING
+        Notification.objects.filter(pk=row.pk, claim_token=token).update(
+            status=status, claim_token="", last_error=str(exc)[:2000]
+        )
+        logger.warning("notification %s not sent (attempt %s): %s", row.pk, row.attempts, exc)
+        raise
+    faultpoint("notifications.after_send")
+    # Per channel too: the faults drill kills an SMS here (its gateway drops a repeated
+    # idempotency key); an e-mail killed here is sent again (SMTP has no such key, ADR 0045).
+    faultpoint(f"notifications.after_send.{row.channel}")
+    sent_at = clock.now()
+    marked = Notification.objects.filter(
+        pk=row.pk, claim_token=token, status=STATUS_SENDING
+    ).update(status=STATUS_SENT, sent_at=sent_at, claim_token="", last_error="")
+    if not marked:  # our lease ended and another attempt took over: it marks the row
+        logger.warning("notification %s: sent, but another attempt holds it now", row.pk)
+    row.refresh_from_db()
+    return row
 
 
 def notifications_resend_stale() -> int:
     """Send again the notifications still pending after STALE_AFTER (a lost job, a worker
-    that died, a broker outage). Returns how many were enqueued."""
-    cutoff = clock.now() - STALE_AFTER
+    that died, a broker outage), and those left "sending" by an attempt that died. Returns
+    how many were enqueued."""
+    now = clock.now()
+    cutoff = now - STALE_AFTER
     ids = list(
         Notification.objects.filter(
-            status=STATUS_PENDING, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS
+            Q(status=STATUS_PENDING, attempts__lt=MAX_ATTEMPTS)
+            # Claimed by an attempt that died (its worker killed) and not delivered again.
+            | Q(status=STATUS_SENDING, claimed_at__lt=now - send_lease()),
+            created_at__lt=cutoff,
         )
         .exclude(channel=CHANNEL_PORTAL)
         .order_by("created_at")

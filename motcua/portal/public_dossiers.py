@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import copy
 import enum
+import functools
 import hashlib
 import logging
 import secrets
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +32,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.core import ratelimit
+from motcua.core import clock, ratelimit
 from motcua.core.access import public
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
@@ -37,9 +40,11 @@ from motcua.core.identifiers import dossier_code_normalize
 from motcua.dossiers.api import (
     STATUS_LABELS,
     DossierStatus,
+    PublicLookup,
     dossier_for_audit,
     kiosk_status,
     public_track_lookup,
+    public_track_timeline,
     result_find_by_sha256,
     result_signed_for_code,
 )
@@ -155,9 +160,19 @@ class FactorCheck:
     track: Any = None  # dossiers' PublicTrack when the factor matched
     #: Read with it: "payments_paid" (payer_fee_annotations), "feedback_rated" (rating_annotations)
     extra: dict[str, Any] | None = None
+    lookup: PublicLookup | None = None  # what public_track_lookup answered, when it matched
 
 
-def factor_check(request: HttpRequest, code: str, factor: str, *, phone: bool) -> FactorCheck:
+@functools.cache
+def _annotations() -> dict[str, Any]:
+    """What every lookup reads with the dossier besides its columns (fixed expressions: the
+    precompiled statement is keyed by their names, ADR 0043)."""
+    return {**payer_fee_annotations(), **rating_annotations()}
+
+
+def factor_check(
+    request: HttpRequest, code: str, factor: str, *, phone: bool, timeline: bool = True
+) -> FactorCheck:
     """Check a second factor for a (normalised) dossier code, for tracking (`phone`: the PIN or
     the phone's last digits) and the fee page's unlock (the PIN only).
 
@@ -167,7 +182,8 @@ def factor_check(request: HttpRequest, code: str, factor: str, *, phone: bool) -
     has FAILURES_PER_CODE wrong tries from all addresses, phone digits are refused (without
     being checked) but the PIN is still checked: guessing cannot lock the owner out. The try
     that uses the code's budget up is logged as a security event and audited on the dossier
-    (`_alert_guessing`)."""
+    (`_alert_guessing`). With `timeline=False` the dossier's events are not read
+    (`FactorCheck.lookup` has what `public_track_timeline` needs)."""
     address = _client(request)
     pair_key, code_key = _pair_key(code, address), _code_key(code)
     if ratelimit.hit(
@@ -186,13 +202,14 @@ def factor_check(request: HttpRequest, code: str, factor: str, *, phone: bool) -
         code=code,
         factor=factor,
         phone=phone and not code_used_up,
-        annotations={**payer_fee_annotations(), **rating_annotations()},
+        annotations=_annotations(),
+        timeline=timeline,
     )
     if found.track is not None:
         ratelimit.release(key=pair_key)
         ratelimit.release(key=code_key)
         outcome = FactorOutcome.PIN if found.factor == "pin" else FactorOutcome.PHONE
-        return FactorCheck(outcome, found.track, found.extra or {})
+        return FactorCheck(outcome, found.track, found.extra or {}, found)
     if not code_used_up and ratelimit.attempts(key=code_key) == FAILURES_PER_CODE:
         _alert_guessing(code, address)
     return FactorCheck(FactorOutcome.WRONG)
@@ -332,19 +349,30 @@ def _page_may_be_kept(request: HttpRequest) -> bool:
     return not len(messages.get_messages(request))
 
 
-def _render_answer(
-    request: HttpRequest, template: str, body: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """`template` (which includes `body` in its content block) with `context`; for an
-    anonymous visitor, only `body` is rendered, into the page kept around it."""
-    if not _page_may_be_kept(request):
-        return render(request, template, context, status=status)
-    key = (
+def _page_key(template: str) -> tuple[str, ...]:
+    return (
         template,
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         get_script_prefix(),
     )
+
+
+def _render_answer(
+    request: HttpRequest,
+    template: str,
+    body: str,
+    context: dict[str, Any],
+    status: int = 200,
+    *,
+    body_html: str | None = None,
+) -> HttpResponse:
+    """`template` (which includes `body` in its content block) with `context`; for an
+    anonymous visitor, only `body` is rendered (or `body_html`, when given: `body` rendered
+    before), into the page kept around it."""
+    if not _page_may_be_kept(request):
+        return render(request, template, context, status=status)
+    key = _page_key(template)
     parts = _pages.get(key)
     if parts is None:
         shell = copy.copy(request)
@@ -356,13 +384,64 @@ def _render_answer(
         )
         head, found, tail = shell_html.partition(_BODY_MARK)
         if not found:  # pragma: no cover - a template without the body: render it whole
+            if body_html is not None:
+                context = {**context, "public_body_html": mark_safe(body_html)}  # noqa: S308
             return render(request, template, context, status=status)
         parts = _pages[key] = (head, tail)
-    html: str = parts[0] + str(render_to_string(body, context, request=request)) + parts[1]
+    if body_html is None:
+        body_html = str(render_to_string(body, context, request=request))
+    html: str = parts[0] + body_html + parts[1]
     if _CSRF_MARK in html:
         html = html.replace(_CSRF_MARK, get_token(request))
     html = html.replace(_PATH_MARK, escape(request.get_full_path()))
     return HttpResponse(html, status=status)
+
+
+# A found dossier's answer (the tracking page's body) is kept, rendered, keyed by everything it
+# is made of (ADR 0049): the dossier's public state as its one statement read it
+# (`PublicLookup.state`: the shown columns, the latest result, the fee and payment, the rating,
+# and the head of its events' hash chain, which every new event changes), the code and factor
+# as typed back into the form, the language, time zone, script prefix and local date. A repeat
+# lookup of an unchanged dossier is then that one statement and no render, no events read.
+# Only answers to a matched code + second factor are kept, and only found after the factor was
+# checked: a key can only be made by someone who typed the factor, and a wrong one never fills
+# the memo. Per process, least recently used dropped beyond _ANSWERS_MAX (a body is ~3 KB).
+_ANSWERS_MAX = 512
+_answers: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def _answer_key(lookup: PublicLookup, context: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        *_page_key("portal/_track_body.html"),
+        timezone.localdate(clock.now()),
+        context["code"],
+        context["pin"],
+        lookup.state,
+    )
+
+
+def _answer_get(key: tuple[Any, ...]) -> str | None:
+    try:
+        hash(key)
+    except TypeError:  # a value of the state that cannot be a key (none today): never kept
+        return None
+    with _answers_lock:
+        html = _answers.get(key)
+        if html is not None:
+            _answers.move_to_end(key)
+        return html
+
+
+def _answer_put(key: tuple[Any, ...], html: str) -> None:
+    try:
+        hash(key)
+    except TypeError:
+        return
+    with _answers_lock:
+        _answers[key] = html
+        while len(_answers) > _ANSWERS_MAX:
+            _answers.popitem(last=False)
 
 
 def _timeline(events: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
@@ -394,7 +473,9 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
         if too_many_lookups(request, "track"):
             context["error"] = _("Too many lookups from your connection. Wait ten minutes.")
             return _track_page(request, context, 429)
-        check = factor_check(request, code, pin, phone=True) if code and pin else None
+        check = (
+            factor_check(request, code, pin, phone=True, timeline=False) if code and pin else None
+        )
         if check is not None and check.outcome is FactorOutcome.ADDRESS_BLOCKED:
             context["error"] = _(
                 "Too many wrong attempts for this dossier code from your connection. Try again "
@@ -416,21 +497,45 @@ def track(request: HttpRequest, code: str | None = None) -> HttpResponse:
             context["error_field"] = "pin" if code else "ma"
             status = 404
         else:
-            result = check.track
-            remember_proven(request, result.code, by_pin=check.outcome is FactorOutcome.PIN)
-            extra = check.extra or {}
-            context["track"] = result
-            context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]
-            context["timeline"] = _timeline(list(result.timeline))
-            context["can_rate"] = rating_open_read(
-                status=result.status, rated=bool(extra.get("feedback_rated"))
+            remember_proven(request, check.track.code, by_pin=check.outcome is FactorOutcome.PIN)
+            assert check.lookup is not None
+            if not _page_may_be_kept(request):
+                _track_context(context, check)
+                return proven_cookie_apply(request, _track_page(request, context, status))
+            key = _answer_key(check.lookup, context)
+            body_html = _answer_get(key)
+            if body_html is None:
+                _track_context(context, check)
+                body_html = str(
+                    render_to_string("portal/_track_body.html", context, request=request)
+                )
+                _answer_put(key, body_html)
+            page = _render_answer(
+                request,
+                "portal/track.html",
+                "portal/_track_body.html",
+                context,
+                status,
+                body_html=body_html,
             )
-            context["fee"] = payer_fee_state(
-                status=result.status,
-                paid=bool(extra.get("payments_paid")),
-                charges_fee=result.charges_fee,
-            )
+            return proven_cookie_apply(request, page)
     return proven_cookie_apply(request, _track_page(request, context, status))
+
+
+def _track_context(context: dict[str, Any], check: FactorCheck) -> None:
+    """What the answer shows of a matched dossier, its events read now."""
+    assert check.lookup is not None
+    result = public_track_timeline(lookup=check.lookup)
+    extra = check.extra or {}
+    context["track"] = result
+    context["status_label"] = STATUS_LABELS[DossierStatus(result.status)]
+    context["timeline"] = _timeline(list(result.timeline))
+    context["can_rate"] = rating_open_read(
+        status=result.status, rated=bool(extra.get("feedback_rated"))
+    )
+    context["fee"] = payer_fee_state(
+        status=result.status, paid=bool(extra.get("payments_paid")), charges_fee=result.charges_fee
+    )
 
 
 def _track_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:

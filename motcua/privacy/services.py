@@ -22,6 +22,7 @@ from motcua.catalog.api import procedure_retention_years
 from motcua.core import clock, ratelimit
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ValidationFailed
+from motcua.core.storage import delete_objects
 from motcua.dossiers.api import (
     applicant_files,
     applicant_personal_data,
@@ -121,11 +122,9 @@ def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
 
 
 def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:  # pragma: no cover - the storage is down: logged, retried by no one
-            logger.exception("could not delete %s", name)
+    # Never raises (an S3 outage is not an OSError): a failed delete is logged and retried
+    # later; what is left is found by `manage.py storage_orphans` (docs/adr/0046).
+    delete_objects([(default_storage, name) for name in names])
 
 
 def _selections(default_years: int) -> list[tuple[int, list[str] | None, list[str]]]:

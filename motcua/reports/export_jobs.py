@@ -182,7 +182,10 @@ def export_job_create(
         obj=job,
         data={k: job.params[k] for k in ("format", "date_from", "date_to", "group_by")},
     )
-    enqueue_on_commit("reports.export_run", job_id=job.pk)
+    # A PDF is rendered like the dossiers' forms: on the rendering queue (ADR 0045).
+    enqueue_on_commit(
+        "reports.export_run", queue="rendering" if fmt == "pdf" else None, job_id=job.pk
+    )
     return job
 
 

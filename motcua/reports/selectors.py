@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import agencies_by_id, agency_list
 from motcua.calendar.api import working_calendar_get
 from motcua.catalog.api import procedure_get_current
+from motcua.core.replica import read_alias
 from motcua.reports.data import (
     COUNTS,
     SERVICE_COUNTS,
@@ -66,10 +67,12 @@ def _source(
     """The rows of one source (daily rows, or month or year rollups) with the filters, and
     the name of their day field."""
     qs: QuerySet[Any]
+    # Report figures may lag the primary by the replica's few seconds (docs/adr/0044).
+    db = read_alias()
     if source == "day":
-        qs, field = DailyFlow.objects.all(), "day"
+        qs, field = DailyFlow.objects.using(db).all(), "day"
     else:
-        qs, field = FlowRollup.objects.filter(span=source), "period_start"
+        qs, field = FlowRollup.objects.using(db).filter(span=source), "period_start"
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     if procedure_code:

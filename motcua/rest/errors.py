@@ -24,8 +24,10 @@ from motcua.core.http_errors import (
     busy_response,
     malformed_body_message,
     status_code_and_message,
+    storage_unavailable_response,
     too_large,
 )
+from motcua.core.storage import storage_outage
 
 
 def _loc_to_field(loc: list[Any]) -> str:
@@ -110,6 +112,8 @@ def install(api: NinjaAPI) -> None:
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         if database_busy(exc):
             return busy_response(request, exc)
+        if storage_outage(exc):  # the file store is down: 503 storage_unavailable (ADR 0046)
+            return storage_unavailable_response(request, exc)
         raise exc  # Django's 500 handler: logged, JSON for /api/ (core/http_errors.py)
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import agencies_where_desk_officer
 from motcua.catalog.api import procedure_get_current, procedure_search
 from motcua.core.errors import ApplicationError
+from motcua.core.http_errors import storage_unavailable_response
+from motcua.core.storage import storage_outage
 from motcua.dossiers.api import dossier_intake, dossier_intake_check
 from motcua.dossiers.data import UploadedFile
 
@@ -63,6 +65,7 @@ def _show(
     token: str,
     problem: str = "",
     status: int = 200,
+    held: list[holding.HeldFile] | None = None,
 ) -> HttpResponse:
     return render_desk(
         request,
@@ -75,7 +78,9 @@ def _show(
             "param": PROCEDURE_PARAM,
             "action_url": f"{reverse('desk:intake')}?{PROCEDURE_PARAM}={version.procedure.code}",
             "form_token": token,
-            "held": holding.held_files(user_id=officer(request).pk, token=token),
+            "held": held
+            if held is not None
+            else holding.held_files(user_id=officer(request).pk, token=token),
         },
         status=status,
     )
@@ -89,6 +94,16 @@ def _new_uploads(request: HttpRequest) -> list[UploadedFile]:
     ]
 
 
+def _quietly(task: Any, **kwargs: Any) -> None:
+    """Housekeeping of held scans that must not fail the page when the file store is down
+    (what it leaves is swept later)."""
+    try:
+        task(**kwargs)
+    except Exception as exc:
+        if not storage_outage(exc):
+            raise
+
+
 @desk_officers
 def intake(request: HttpRequest) -> HttpResponse:
     code = (request.GET.get(PROCEDURE_PARAM) or "").strip()
@@ -99,17 +114,48 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _choose(request, unknown=code)
     user = officer(request)
     desks = agencies_where_desk_officer(user=user)
-    holding.sweep_expired()
+    _quietly(holding.sweep_expired)
     if request.method != "POST":
         token = holding.new_token()
         form = IntakeForm(version=version, desks=desks, initial={"form_token": token})
         return _show(request, form, version, token=token)
 
-    # The scans: those held from earlier round trips (minus those ticked for removal), then
-    # the ones chosen now — checked and held before anything else is validated.
     token = holding.valid_token(request.POST.get("form_token")) or holding.new_token()
     post = request.POST.copy()
     post["form_token"] = token
+    try:
+        return _receive(request, version, desks, token=token, post=post)
+    except Exception as exc:
+        if not storage_outage(exc):
+            raise
+        # The file store is down (docs/adr/0046): nothing was saved (the intake's transaction
+        # rolled back and its objects were deleted). The form comes back with what was typed;
+        # the scans cannot be held now, so they must be chosen again.
+        response = storage_unavailable_response(request, exc)
+        form = IntakeForm(post, version=version, desks=desks)
+        form.is_valid()
+        message = _(
+            "The file store cannot be reached: the dossier was not received and the scans were "
+            "not kept. Try again in a moment and choose the scans again."
+        )
+        form.add_error(None, message)
+        page = _show(request, form, version, token=token, problem=message, status=503, held=[])
+        page["Retry-After"] = response["Retry-After"]
+        return page
+
+
+def _receive(
+    request: HttpRequest,
+    version: ProcedureVersion,
+    desks: Any,
+    *,
+    token: str,
+    post: Any,
+) -> HttpResponse:
+    """The intake form sent: hold the scans, check everything, receive the dossier."""
+    user = officer(request)
+    # The scans: those held from earlier round trips (minus those ticked for removal), then
+    # the ones chosen now — checked and held before anything else is validated.
     holding.remove(user_id=user.pk, token=token, file_ids=request.POST.getlist("remove_held"))
     _kept, file_problems = holding.hold(user_id=user.pk, token=token, uploads=_new_uploads(request))
     form = IntakeForm(post, version=version, desks=desks)
@@ -141,7 +187,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _show(
             request, form, version, token=token, problem=exc.message, status=exc.status_code
         )
-    transaction.on_commit(lambda: holding.release(user_id=user.pk, token=token))
+    transaction.on_commit(lambda: _quietly(holding.release, user_id=user.pk, token=token))
     ref = presenters.dossier_ref(dossier)
     if dossier.status == "completion_requested":
         return redirect("desk:completion_notice", ref)

@@ -6,14 +6,11 @@ A new dossier is written by `dossier_creation`, a decision on an online one is a
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,6 +29,7 @@ from motcua.accounts.data import AgencyKind
 from motcua.catalog.api import form_data_clean, procedure_get_current
 from motcua.core import clock
 from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.storage import delete_objects, deletes_on_rollback, track
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
@@ -172,40 +170,10 @@ def _resolve_deciding(
     )
 
 
-#: Files written by the service running now (see `_cleans_files_on_error`), so they can be
-#: deleted when it fails after writing them: its rows roll back, its files must go too.
-_written: contextvars.ContextVar[list[tuple[Any, str]] | None] = contextvars.ContextVar(
-    "dossier_files_written", default=None
-)
-
-
-def _delete_files(written: Sequence[tuple[Any, str]]) -> None:
-    for storage, name in written:
-        with contextlib.suppress(OSError):  # already gone
-            storage.delete(name)
-
-
-def _cleans_files_on_error(service: F) -> F:
-    """Wrap a service (outside its transaction): when it raises, the files it stored are
-    deleted — its rows were rolled back, so nothing would point to them."""
-
-    @functools.wraps(service)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        outer = _written.get()
-        journal: list[tuple[Any, str]] = outer if outer is not None else []
-        start = len(journal)
-        token = _written.set(journal)
-        try:
-            return service(*args, **kwargs)
-        except BaseException:
-            # Only what this call wrote: an enclosing service cleans up its own on failure.
-            _delete_files(journal[start:])
-            del journal[start:]
-            raise
-        finally:
-            _written.reset(token)
-
-    return cast(F, wrapper)
+#: A service that stores files is wrapped in this (outside its transaction): the files it
+#: wrote are deleted when its transaction does not commit — it raised, or an enclosing
+#: transaction rolled back after it returned (core/storage.py, docs/adr/0046).
+_cleans_files_on_error = deletes_on_rollback
 
 
 def _store_files(
@@ -240,12 +208,10 @@ def _store_files(
             )
             doc.file.save(stored_name(digest, name), ContentFile(f.content), save=False)
             written.append((doc.file.storage, doc.file.name))
-            journal = _written.get()
-            if journal is not None:
-                journal.append(written[-1])
+            track(doc.file.storage, doc.file.name)  # deleted if the transaction rolls back
             doc.save()
     except BaseException:
-        _delete_files(written)
+        delete_objects(written)
         raise
 
 
@@ -507,6 +473,7 @@ def dossier_intake(
     note: str = "",
     receiving_agency_code: str | None = None,
     deciding_agency_code: str | None = None,
+    idempotency_key: str = "",
 ) -> Dossier:
     """Receive a dossier at the desk, by post, or an online one keyed in by the desk.
 
@@ -516,7 +483,11 @@ def dossier_intake(
     plus `missing`); no code, no clock. refuse: form 03 with the reason in `note`.
     Everything is validated first and every problem reported at once (ValidationFailed with
     all field errors); on any error nothing is stored — no row and no file (files are written
-    last, and deleted again if the transaction fails after them)."""
+    last, and deleted again if the transaction fails after them).
+
+    `idempotency_key` (the API's Idempotency-Key, docs/adr/0044) is stored on the dossier,
+    unique per actor: a second intake with the same key raises IntegrityError (nothing of it
+    kept) and `dossier_by_intake_key` gives the first one."""
     check = _intake_problems(
         procedure_code=procedure_code,
         channel=channel,
@@ -582,6 +553,7 @@ def dossier_intake(
         missing=all_missing if decision == "request_completion" else [],
         decision_note=nfc(note).strip(),
         created_by=actor,
+        intake_key=idempotency_key if actor is not None else "",
     )
     if cal is not None:
         _clock_fields(dossier, received_at=now, cal=cal, code=code)

@@ -26,6 +26,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.core.hostile import ascii_int
+from motcua.core.storage import deletes_on_rollback, track
 from motcua.core.text import nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import ApplicantData, UploadedFile
@@ -281,6 +282,7 @@ def online_draft_save_fields(
     return draft
 
 
+@deletes_on_rollback
 @transaction.atomic
 def online_draft_file_add(
     *, draft_id: int, owner: User, file: UploadedFile, checklist_position: int | None
@@ -320,6 +322,7 @@ def online_draft_file_add(
         content_type=content_type,
     )
     row.file.save(stored_name(digest, name), ContentFile(file.content), save=False)
+    track(row.file.storage, row.file.name)  # deleted if the transaction rolls back (ADR 0046)
     try:
         row.save()
         _reach(draft, "documents")

@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from motcua.accounts.api import role_holder_ids, user_get
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFound
+from motcua.core.faultpoints import faultpoint
 from motcua.core.links import public_url
+from motcua.core.storage import deletes_on_rollback, track
 from motcua.documents import data as forms
 from motcua.documents.api import (
     credential_exists,
@@ -312,10 +314,12 @@ def _store(
         supersedes=supersedes,
     )
     doc.file.save(f"{digest[:16]}-{name}", ContentFile(content), save=False)
+    track(doc.file.storage, doc.file.name)  # deleted if the transaction rolls back (ADR 0046)
     doc.save()
     return doc
 
 
+@deletes_on_rollback
 def dossier_form_render(*, dossier_id: int, kind: str) -> DossierDocument:
     """Render one of the dossier's forms and store it (idempotent: the same content is stored
     once; a changed one becomes a new version that supersedes the previous). The rendering
@@ -325,6 +329,7 @@ def dossier_form_render(*, dossier_id: int, kind: str) -> DossierDocument:
     ).get(pk=dossier_id)
     pdf = render_form(kind=FORM_FOR_KIND[kind], data=form_data(dossier=dossier, kind=kind))
     digest = hashlib.sha256(pdf).hexdigest()
+    faultpoint("dossiers.render.before_store")
     with transaction.atomic():
         Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk").first()
         latest = dossier.documents.filter(kind=kind).order_by("-created_at", "-id").first()
@@ -454,6 +459,7 @@ def _sign_configs(dossier: Dossier, signer: User | None) -> list[tuple[str, Any,
     return configs
 
 
+@deletes_on_rollback
 def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDocument | None:
     """Sign the latest result PDF with the approving leader's key, then the deciding agency's
     seal when one is registered; store the signed file as a new version. Returns None when
@@ -499,6 +505,7 @@ def dossier_result_sign(*, dossier_id: int, signer_id: int | None) -> DossierDoc
         logger.error("signing the result of %s failed (%s): %s", dossier.code, exc.code, exc)
         _signing_failed_record(dossier, signer, exc.message)
         raise ResultNotSigned(exc.message, code=exc.code) from exc
+    faultpoint("dossiers.sign.before_store")
     with transaction.atomic():
         Dossier.objects.select_for_update().filter(pk=dossier_id).values_list("pk").first()
         latest = _latest_result(dossier)

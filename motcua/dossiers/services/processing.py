@@ -20,6 +20,7 @@ from motcua.accounts.api import agency_get_by_code, user_get, user_roles
 from motcua.accounts.data import Role
 from motcua.core import clock
 from motcua.core.errors import ValidationFailed
+from motcua.core.storage import deletes_on_rollback
 from motcua.core.text import nfc
 from motcua.documents.api import pdf_signable_check
 from motcua.dossiers import deadlines
@@ -346,6 +347,7 @@ def _shift(due: dt.datetime | None, paused_at: dt.datetime, now: dt.datetime) ->
     return cal.deadline(now, Decimal(remaining) / Decimal(3600), "working_hours")
 
 
+@deletes_on_rollback
 @transaction.atomic
 def dossier_receive_supplement(
     *, dossier_id: int, actor: User | None, files: Sequence[UploadedFile] = (), note: str = ""
@@ -468,6 +470,7 @@ def _check_result(dossier_id: int, actor: User | None, result: UploadedFile | No
         raise ValidationFailed(message, code="not_pdf", field_errors={"result": [message]})
 
 
+@deletes_on_rollback
 def dossier_complete(
     *, dossier_id: int, actor: User | None, result: UploadedFile | None, note: str = ""
 ) -> Dossier:
@@ -490,6 +493,7 @@ def _complete(
     return t.dossier
 
 
+@deletes_on_rollback
 def dossier_approve(
     *, dossier_id: int, actor: User | None, result: UploadedFile | None = None, note: str = ""
 ) -> Dossier:

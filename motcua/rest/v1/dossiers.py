@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
+from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from motcua.dossiers.api import (
     available_actions,
     deadline_view,
     dossier_act,
+    dossier_by_intake_key,
     dossier_detail_prefetch,
     dossier_events,
     dossier_intake,
@@ -333,10 +335,30 @@ _NO_BODY = params.Body(None)
 ERRORS_RW = {400: ErrorOut, 401: UnauthorizedOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
+#: An Idempotency-Key: 1 to 100 visible ASCII characters (a UUID is the usual choice).
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")
+
+
+def _idempotency_key(request: HttpRequest) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationFailed(
+            _("The Idempotency-Key header must be 1 to 100 visible ASCII characters."),
+            field_errors={"Idempotency-Key": [_("1 to 100 visible ASCII characters.")]},
+        )
+    return key
+
+
 @router.post(
     "",
     auth=AUTHENTICATED,
-    response={201: DossierDetailOut, 400: ErrorOut, 401: UnauthorizedOut, 403: ErrorOut},
+    response={
+        200: DossierDetailOut,
+        201: DossierDetailOut,
+        400: ErrorOut,
+        401: UnauthorizedOut,
+        403: ErrorOut,
+    },
     summary="Receive a dossier",
     url_name="dossier-intake",
 )
@@ -346,10 +368,21 @@ def dossier_intake_api(request: HttpRequest, payload: DossierIntakeIn) -> Status
 
     `accept` gives the code (per desk and day, without gaps), the received time and the
     appointment; `request_completion` (form 02) and `refuse` (form 03) give neither. Nothing
-    is stored when any field is wrong (400 with the errors by field)."""
+    is stored when any field is wrong (400 with the errors by field).
+
+    Header `Idempotency-Key` (optional, 1–100 visible ASCII characters, e.g. a UUID): the
+    same key sent again by the same caller answers 200 with the dossier the first request
+    created, and creates nothing. Send one, and send the same request again with it after a
+    timeout or a 503 `database_unavailable`: the first attempt may or may not have been
+    saved, the retry cannot save it twice (docs/adr/0044)."""
     user = _caller(request)
     if not user_has_any_role(user=user, roles={Role.DESK_OFFICER}):
         raise PermissionDenied(_("Only desk officers receive dossiers."), code="forbidden")
+    key = _idempotency_key(request)
+    if key:
+        done = dossier_by_intake_key(actor=user, key=key)
+        if done is not None:
+            return Status(200, _detail(done, user))
     files = _uploads(payload.files)
     try:
         dossier = dossier_intake(
@@ -373,10 +406,18 @@ def dossier_intake_api(request: HttpRequest, payload: DossierIntakeIn) -> Status
             note=payload.note,
             receiving_agency_code=payload.receiving_agency or None,
             deciding_agency_code=payload.deciding_agency or None,
+            idempotency_key=key,
         )
     except ValidationFailed as exc:
         rename = {str(i + 1): f"files.{i}" for i in range(len(files))}
         raise _rename_file_errors(exc, rename) from exc
+    except IntegrityError:
+        # The same key at the same time: the other request's dossier was committed first
+        # (this one's rolled back, its code number with it).
+        done = dossier_by_intake_key(actor=user, key=key) if key else None
+        if done is None:
+            raise
+        return Status(200, _detail(done, user))
     return Status(201, _detail(dossier, user))
 
 
