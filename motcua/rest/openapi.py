@@ -60,8 +60,12 @@ SHARED_ERRORS: dict[str, tuple[str, str]] = {
     ),
     "503": (
         "DatabaseBusy",
-        "The database stayed busy: nothing was saved (code `database_busy`). Try again after "
-        "`Retry-After` seconds.",
+        "A part the request needs is unavailable for a moment; try again after `Retry-After` "
+        "seconds. `database_busy`: the database stayed busy, nothing was saved. "
+        "`database_unavailable`: the database cannot be reached; for a write it is not known "
+        "whether it was saved (repeat an intake with the same `Idempotency-Key`: it is not "
+        "received twice). `storage_unavailable`: the file store cannot be reached, nothing was "
+        "saved.",
     ),
 }
 HEADERS = {"503": {"Retry-After": RETRY_AFTER}}
