@@ -136,6 +136,9 @@ def test_a_page_while_the_database_is_down_is_a_503_page_in_the_sites_language(
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "<h1>" in html
+    # Styled like the other pages (a static file, no database) with a way back home.
+    assert 'rel="stylesheet" href="/static/css/motcua' in html
+    assert '<a href="/">' in html
 
 
 def test_a_signed_in_page_while_the_database_is_down_is_503(world: Any, primary_down: Any) -> None:

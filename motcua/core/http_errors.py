@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -225,11 +226,18 @@ def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpRespon
     else:
         title = escape(_("The service is interrupted for a moment"))
         language = escape(translation.get_language() or settings.LANGUAGE_CODE)
+        # The site's stylesheet (a static file: no database) so the page looks like the others.
+        try:
+            stylesheet = escape(static("css/motcua.css"))
+        except ValueError:  # not collected (tests without the manifest)
+            stylesheet = escape(settings.STATIC_URL + "css/motcua.css")
         response = HttpResponse(
             f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{title}</title></head><body><main><h1>{title}</h1>"
-            f"<p>{escape(message)}</p></main></body></html>",
+            f'<title>{title}</title><link rel="stylesheet" href="{stylesheet}"></head>'
+            f'<body><main id="main" class="container"><h1>{title}</h1>'
+            f'<p>{escape(message)}</p><p><a href="/">{escape(_("Home"))}</a></p>'
+            "</main></body></html>",
             status=503,
             content_type="text/html; charset=utf-8",
         )
