@@ -217,12 +217,28 @@ def written_scope(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[list[Written]]:
     _retry_undeleted()
 
 
+def file_fields(*, default_storage_only: bool = True) -> list[tuple[Any, Any]]:
+    """Every (model, FileField) — by default only those whose files live in the default
+    storage: the rows that can name an object (the orphan sweep; `_named_by_a_row`, after a
+    lost connection, asks every storage's fields)."""
+    from django.apps import apps
+    from django.core.files.storage import default_storage
+    from django.db import models
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+        and (field.storage is default_storage or not default_storage_only)
+    ]
+
+
 def _named_by_a_row(written: list[Written], using: str) -> bool | None:
     """After a lost connection: does a committed row name one of these objects? Asked on a
     fresh connection; None when that cannot be known (still unreachable, or a caller's
     transaction is open on the connection)."""
-    from django.apps import apps
-    from django.db import DatabaseError, connections, models
+    from django.db import DatabaseError, connections
 
     names = [w.name for w in written if not w.kept]
     if not names:
@@ -232,12 +248,10 @@ def _named_by_a_row(written: list[Written], using: str) -> bool | None:
         return None
     try:
         connection.close()
-        for model in apps.get_models():
-            for field in model._meta.concrete_fields:
-                if isinstance(field, models.FileField):
-                    lookup = {f"{field.name}__in": names}
-                    if model._default_manager.using(using).filter(**lookup).exists():
-                        return True
+        for model, field in file_fields(default_storage_only=False):
+            lookup = {f"{field.name}__in": names}
+            if model._default_manager.using(using).filter(**lookup).exists():
+                return True
     except DatabaseError:
         return None
     return False

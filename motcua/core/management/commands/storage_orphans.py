@@ -14,20 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.apps import apps
 from django.core.files.storage import Storage, default_storage
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import models
 from django.utils import timezone
 
-
-def _file_fields() -> list[tuple[type[models.Model], models.FileField]]:
-    found = []
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if isinstance(field, models.FileField) and field.storage is default_storage:
-                found.append((model, field))
-    return found
+from motcua.core.storage import file_fields
 
 
 def _prefix(field: models.FileField) -> str | None:
@@ -47,7 +39,7 @@ def _walk(storage: Storage, folder: str) -> list[str]:
 
 def storage_orphans(*, older_than: dt.timedelta, delete: bool) -> dict[str, Any]:
     """The objects no row names, older than `older_than`; deleted when `delete`."""
-    fields = _file_fields()
+    fields = file_fields()
     named: set[str] = set()
     prefixes: set[str] = set()
     for model, field in fields:
