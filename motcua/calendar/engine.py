@@ -156,6 +156,7 @@ class WorkingCalendar:
     _mk: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _exc: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _exc_is_mk: tuple[bool, ...] = field(init=False, repr=False, compare=False)
+    _exc_before: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
@@ -215,6 +216,9 @@ class WorkingCalendar:
         merged = sorted([(o, False) for o in hol] + [(o, True) for o in mk])
         setattr_(self, "_exc", tuple(o for o, _ in merged))
         setattr_(self, "_exc_is_mk", tuple(m for _, m in merged))
+        # Working days strictly before each override (non-decreasing): lets `_nth_working`
+        # find the gap between overrides that holds the answer by bisection.
+        setattr_(self, "_exc_before", tuple(self._wd_before(o) for o, _ in merged))
 
     # ------------------------------------------------------------------ constructors
 
@@ -508,35 +512,28 @@ class WorkingCalendar:
         )
 
     def _nth_after(self, a: int, k: int) -> int:
-        """Ordinal of the k-th (k >= 1) working day strictly after ordinal `a`.
+        """Ordinal of the k-th (k >= 1) working day strictly after ordinal `a`."""
+        return self._nth_working(self._wd_before(a + 1) + k)
 
-        Skips whole weeks arithmetically; visits only the overrides between `a` and the
-        answer."""
-        exc = self._exc
-        is_mk = self._exc_is_mk
-        wpw = self._wpw
-        prefix = self._prefix
-        i = bisect.bisect_right(exc, a)
-        q, r = divmod(a, 7)
-        cur_upto = q * wpw + prefix[r]  # pattern working days in [1, a]
-        n = len(exc)
-        while i < n:
-            e = exc[i]
-            q, r = divmod(e - 1, 7)
-            upto_before_e = q * wpw + prefix[r]
-            between = upto_before_e - cur_upto
-            if between >= k:
-                break
-            k -= between
-            if is_mk[i]:
-                # a make-up day is a rest weekday: it is not in the pattern count
-                k -= 1
-                if k == 0:
+    def _nth_working(self, w: int) -> int:
+        """Ordinal of the w-th (w >= 1) working day counted from ordinal 1.
+
+        Bisects the overrides for the gap that holds it (O(log n) whatever the number of
+        holidays loaded: `_at_cum` counts from ordinal 0, through every override of every
+        year), then counts weekly-pattern days inside the gap arithmetically."""
+        before = self._exc_before
+        j = bisect.bisect_left(before, w)  # the first override with >= w working days before it
+        if j == 0:
+            actual = pattern = 0
+        else:
+            e = self._exc[j - 1]
+            actual = before[j - 1]  # working days before the override
+            if self._exc_is_mk[j - 1]:
+                actual += 1  # a make-up day works, outside the weekly pattern
+                if actual == w:
                     return e
-                cur_upto = upto_before_e
-            else:
-                # a day off is a pattern working day that does not count
-                cur_upto = upto_before_e + 1
-            i += 1
-        q, r = divmod(cur_upto + k - 1, wpw)
+            pattern = self._pattern_upto(e)
+        # In the gap only the weekly pattern counts: the day whose pattern count is p.
+        p = w - actual + pattern
+        q, r = divmod(p - 1, self._wpw)
         return 7 * q + 1 + self._work_weekdays[r]

@@ -324,3 +324,19 @@ def test_add_working_seconds_walks_exactly_that_much_work(
     assert calendar.working_seconds_between(start, end - dt.timedelta(seconds=1)) == seconds - 1
     assert in_a_session(calendar, end)
     assert calendar.is_working_day(end.astimezone(calendar.tz).date())
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendar=calendars(), day=dates, n=st.integers(min_value=1, max_value=45))
+def test_add_working_days_matches_a_day_by_day_walk(
+    calendar: WorkingCalendar, day: dt.date, n: int
+) -> None:
+    expected, left = day, n
+    while left:
+        expected += dt.timedelta(days=1)
+        left -= calendar.is_working_day(expected)
+    assert calendar.add_working_days(day, n) == expected
+    nxt = day + dt.timedelta(days=1)
+    while not calendar.is_working_day(nxt):
+        nxt += dt.timedelta(days=1)
+    assert calendar.next_working_day(day) == nxt
