@@ -212,7 +212,8 @@ def notifications_for_event(*, event: DossierEvent) -> list[Notification]:
     now = clock.now()
     language = _language(dossier)
     rows = [
-        Notification(
+        fastinsert.new(
+            Notification,
             event=event,
             channel=draft.channel,
             dossier=dossier,

@@ -37,7 +37,8 @@ def dossier_event_record(
     prev_hash: str,
     before_insert: Callable[[DossierEvent], None] | None = None,
 ) -> DossierEvent:
-    event = DossierEvent(
+    event = fastinsert.new(
+        DossierEvent,
         dossier=dossier,
         at=clock.now(),
         actor=actor,

@@ -27,7 +27,7 @@ from motcua.accounts.api import (
 )
 from motcua.accounts.data import AgencyKind
 from motcua.catalog.api import form_data_clean, procedure_get_current
-from motcua.core import clock
+from motcua.core import clock, fastinsert
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.core.storage import delete_objects, deletes_on_rollback, track
 from motcua.core.text import nfc
@@ -278,19 +278,16 @@ def _checklist_check(
     missing: list[str] = []
     for doc in documents:
         item = ticked.get(doc.position)
-        for count, value, message in (
-            (
-                "originals",
-                item.originals if item else 0,
-                _("“%(name)s”: the number of originals is a whole number from 0 to %(max)d."),
-            ),
-            (
-                "copies",
-                item.copies if item else 0,
-                _("“%(name)s”: the number of copies is a whole number from 0 to %(max)d."),
-            ),
+        for count, value in (
+            ("originals", item.originals if item else 0),
+            ("copies", item.copies if item else 0),
         ):
             if not 0 <= value <= MAX_PAPER_COUNT:
+                message = (
+                    _("“%(name)s”: the number of originals is a whole number from 0 to %(max)d.")
+                    if count == "originals"
+                    else _("“%(name)s”: the number of copies is a whole number from 0 to %(max)d.")
+                )
                 errors.setdefault(f"documents.{doc.position}.{count}", []).append(
                     message % {"name": doc.name, "max": MAX_PAPER_COUNT}
                 )
@@ -530,7 +527,8 @@ def dossier_intake(
         "request_completion": S.COMPLETION_REQUESTED,
         "refuse": S.REFUSED,
     }[decision]
-    dossier = Dossier(
+    dossier = fastinsert.new(
+        Dossier,
         procedure_version=version,
         procedure_code=version.procedure.code,
         procedure_name=version.name,

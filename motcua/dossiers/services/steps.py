@@ -41,7 +41,8 @@ def steps_instantiate(
         else:
             agency_id = dossier.deciding_agency_id
         steps.append(
-            DossierStep(
+            fastinsert.new(
+                DossierStep,
                 dossier=dossier,
                 position=s.position,
                 kind=s.kind,
