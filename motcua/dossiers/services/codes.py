@@ -49,7 +49,8 @@ _DESK_UPSERT = {True: _desk_upsert(by_code=True), False: _desk_upsert(by_code=Fa
 
 
 def _code(agency: Agency, day: dt.date, last: int) -> str:
-    return f"{agency.code}-{day:%y%m%d}-{int(last):04d}"
+    # Not f"{day:%y%m%d}": strftime was a tenth of the code's Python time on the intake path.
+    return f"{agency.code}-{day.year % 100:02d}{day.month:02d}{day.day:02d}-{int(last):04d}"
 
 
 def dossier_code_next(*, agency: Agency, day: dt.date) -> str:
