@@ -80,8 +80,8 @@ def _files() -> list[str]:
     return walk("")
 
 
-def _intake(desk: Any, **headers: str) -> Any:
-    body = intake_body(
+def _intake(desk: Any, body: dict[str, Any] | None = None, **headers: str) -> Any:
+    body = body or intake_body(
         files=[{"name": "don.pdf", "content_base64": PDF_B64, "position": 1}],
     )
     with clock.at(at(2026, 3, 2)):
@@ -230,6 +230,52 @@ def test_the_same_idempotency_key_gives_the_same_dossier(world: Any, api: Any) -
     bad = _intake(desk, **{"Idempotency-Key": "x" * 101})
     assert bad.status_code == 400
     assert Dossier.objects.count() == 3
+
+
+def test_the_same_idempotency_key_with_another_request_is_refused(world: Any, api: Any) -> None:
+    """A key names one request: sent with another procedure, applicant or decision it is a
+    client's mistake (a reused key), not a retry — 422, nothing saved, the first untouched.
+    The same request again still gets its dossier, also once the dossier has moved on."""
+    from motcua.rest.tests.conftest import ORG_JSON
+
+    desk = api("desk")
+    key = {"Idempotency-Key": "5d1f-reused"}
+    first = _intake(desk, **key)
+    assert first.status_code == 201, first.content
+    others = [
+        intake_body(applicant={**ORG_JSON, "name": "Công ty TNHH Một thành viên Khác"}),
+        intake_body(applicant={**ORG_JSON, "tax_code": "5600128219"}),
+        intake_body(decision="request_completion", missing=["Bản sao giấy phép"]),
+    ]
+    for body in others:
+        reused = _intake(desk, body, **key)
+        assert reused.status_code == 422, reused.content
+        assert reused.json()["code"] == "idempotency_key_reused"
+        assert first.json()["code"] in reused.json()["detail"]
+    assert Dossier.objects.count() == 1
+    # The same request, its name typed with other spaces: a retry.
+    spaced = intake_body(
+        applicant={**ORG_JSON, "name": "  " + ORG_JSON["name"] + " "},
+        files=[{"name": "don.pdf", "content_base64": PDF_B64, "position": 1}],
+    )
+    again = _intake(desk, spaced, **key)
+    assert again.status_code == 200, again.content
+    assert again.json()["code"] == first.json()["code"]
+    # Refused and completion-requested intakes are told apart from an accepted one.
+    refused = _intake(
+        desk,
+        intake_body(decision="refuse", note="Sai thẩm quyền"),
+        **{"Idempotency-Key": "5d1f-refused"},
+    )
+    assert refused.status_code == 201, refused.content
+    assert _intake(desk, intake_body(), **{"Idempotency-Key": "5d1f-refused"}).status_code == 422
+    retry = _intake(
+        desk,
+        intake_body(decision="refuse", note="Sai thẩm quyền"),
+        **{"Idempotency-Key": "5d1f-refused"},
+    )
+    assert retry.status_code == 200
+    assert Dossier.objects.count() == 2
 
 
 def test_a_commit_lost_on_the_way_back_is_a_503_and_the_retry_with_the_key_is_safe(

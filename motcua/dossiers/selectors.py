@@ -28,7 +28,7 @@ from motcua.accounts.api import user_roles
 from motcua.core import clock, fastinsert
 from motcua.core.identifiers import dossier_code_normalize
 from motcua.core.replica import read_alias
-from motcua.core.text import fold
+from motcua.core.text import fold, nfc
 from motcua.dossiers import deadlines
 from motcua.dossiers.data import REPORT_BUCKETS
 from motcua.dossiers.deadlines import near_due_threshold_seconds
@@ -51,6 +51,7 @@ from motcua.dossiers.workflow import (
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
+    from motcua.dossiers.data import ApplicantData
 
 
 def worklist_for_user(*, user: User) -> QuerySet[DossierStep]:
@@ -652,6 +653,40 @@ def dossier_by_intake_key(*, actor: User, key: str) -> Dossier | None:
     if not key:
         return None
     return Dossier.objects.filter(created_by=actor, intake_key=key).first()
+
+
+def intake_key_reused(
+    *, dossier: Dossier, procedure_code: str, applicant: ApplicantData, decision: str
+) -> bool:
+    """Whether a request with the Idempotency-Key of `dossier` asks for another intake: another
+    procedure, applicant (kind, name, ID number, tax code) or decision than the one the key
+    first received. A retry of the same request matches (names compared as the intake
+    stores them: NFC, spaces trimmed)."""
+    name = applicant.full_name if applicant.kind == "person" else applicant.name
+    # The decision is the action of the dossier's first event (its status has moved on since).
+    first_decision = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .order_by("at", "id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    asked = (
+        procedure_code.strip(),
+        applicant.kind,
+        nfc(name).strip(),
+        applicant.id_number.strip(),
+        applicant.tax_code.strip(),
+        decision,
+    )
+    stored = (
+        dossier.procedure_code,
+        dossier.applicant_kind,
+        dossier.applicant_name,
+        dossier.id_number,
+        dossier.tax_code,
+        first_decision,
+    )
+    return asked != stored
 
 
 def dossier_find(*, code: str | None = None, reference: uuid.UUID | None = None) -> Dossier | None:

@@ -174,10 +174,31 @@ def test_new_builds_what_the_keyword_constructor_builds(world: dict[str, Any], r
         assert mine == theirs, model.__name__
         for name, value in theirs["_cache"].items():
             assert mine["_cache"][name] is value
-    with pytest.raises(TypeError, match="unexpected"):
+    with pytest.raises(TypeError, match="unexpected keyword"):
         fastinsert.new(DossierStep, dossier=dossier, nonsense=1)
     with pytest.raises(ValueError, match="must be a"):
         fastinsert.new(DossierStep, dossier=desk)
+
+
+def test_new_goes_through_the_constructor_when_someone_listens(world: dict[str, Any], receive):
+    """With a post_init listener (or a model of its own __init__), new() calls the model's
+    constructor: the listener sees the instance, with the same values."""
+    from django.db.models.signals import post_init
+
+    dossier = receive(at(2026, 3, 2, 9), receiving_agency_code=CENTER)
+    seen: list[Any] = []
+
+    def listener(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance)
+
+    post_init.connect(listener, sender=DossierStep)
+    try:
+        built = fastinsert.new(DossierStep, dossier=dossier, position=3, title="Thẩm định")
+    finally:
+        post_init.disconnect(listener, sender=DossierStep)
+    assert seen == [built]
+    slow = DossierStep(dossier=dossier, position=3, title="Thẩm định")
+    assert _state(built) == _state(slow)
 
 
 @pytest.mark.postgres

@@ -29,7 +29,7 @@ from ninja.params import functions as params
 
 from motcua.accounts.api import user_has_any_role, user_roles
 from motcua.accounts.data import Role
-from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from motcua.core.identifiers import dossier_code_query
 from motcua.dossiers.api import (
     NATIONAL_STATUS,
@@ -46,6 +46,7 @@ from motcua.dossiers.api import (
     dossier_intake,
     dossier_search,
     handles_dossier,
+    intake_key_reused,
     step_context,
 )
 from motcua.dossiers.data import ApplicantData, ChecklistItem, UploadedFile
@@ -358,6 +359,7 @@ def _idempotency_key(request: HttpRequest) -> str:
         400: ErrorOut,
         401: UnauthorizedOut,
         403: ErrorOut,
+        422: ErrorOut,
     },
     summary="Receive a dossier",
     url_name="dossier-intake",
@@ -374,22 +376,24 @@ def dossier_intake_api(request: HttpRequest, payload: DossierIntakeIn) -> Status
     same key sent again by the same caller answers 200 with the dossier the first request
     created, and creates nothing. Send one, and send the same request again with it after a
     timeout or a 503 `database_unavailable`: the first attempt may or may not have been
-    saved, the retry cannot save it twice (docs/adr/0044)."""
+    saved, the retry cannot save it twice (docs/adr/0044). The same key with another request
+    (another procedure, applicant or decision) is refused: 422 `idempotency_key_reused`."""
     user = _caller(request)
     if not user_has_any_role(user=user, roles={Role.DESK_OFFICER}):
         raise PermissionDenied(_("Only desk officers receive dossiers."), code="forbidden")
     key = _idempotency_key(request)
+    applicant = _applicant(payload.applicant)
     if key:
         done = dossier_by_intake_key(actor=user, key=key)
         if done is not None:
-            return Status(200, _detail(done, user))
+            return _repeated_intake(done, user, payload, applicant)
     files = _uploads(payload.files)
     try:
         dossier = dossier_intake(
             actor=user,
             procedure_code=payload.procedure,
             channel=payload.channel,
-            applicant=_applicant(payload.applicant),
+            applicant=applicant,
             decision=payload.decision,
             checklist=[
                 ChecklistItem(
@@ -417,8 +421,36 @@ def dossier_intake_api(request: HttpRequest, payload: DossierIntakeIn) -> Status
         done = dossier_by_intake_key(actor=user, key=key) if key else None
         if done is None:
             raise
-        return Status(200, _detail(done, user))
+        return _repeated_intake(done, user, payload, applicant)
     return Status(201, _detail(dossier, user))
+
+
+class IdempotencyKeyReused(ApplicationError):
+    """The key names another request (RFC draft "The Idempotency-Key HTTP Header Field": 422)."""
+
+    status_code = 422
+
+
+def _repeated_intake(
+    done: Any, user: Any, payload: DossierIntakeIn, applicant: ApplicantData
+) -> Status[dict[str, Any]]:
+    """The answer to an intake whose Idempotency-Key already received a dossier: that dossier
+    (200) when the request is the same one again, 422 when it asks for another intake."""
+    if intake_key_reused(
+        dossier=done,
+        procedure_code=payload.procedure,
+        applicant=applicant,
+        decision=payload.decision,
+    ):
+        raise IdempotencyKeyReused(
+            _(
+                "This Idempotency-Key was already used for another intake (dossier %(code)s). "
+                "Send a new key for a new dossier."
+            )
+            % {"code": done.code or done.reference},
+            code="idempotency_key_reused",
+        )
+    return Status(200, _detail(done, user))
 
 
 @router.get(
