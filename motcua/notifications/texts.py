@@ -106,7 +106,8 @@ _COMPILED_LOCK = threading.Lock()
 
 def _shape(context: dict[str, Any]) -> tuple[Any, ...] | None:
     """What a template's text depends on besides the values printed: which values are empty,
-    and how many items (a plural, a loop). None when some value holds the marker."""
+    and how many items (a plural, a loop). None when some value holds the marker or is of a
+    kind the compiled form does not stand for (only text, dates, numbers and lists of text)."""
     shape: list[Any] = []
     for key, value in sorted(context.items()):
         if isinstance(value, list | tuple):
@@ -119,8 +120,10 @@ def _shape(context: dict[str, Any]) -> tuple[Any, ...] | None:
             if isinstance(text_value, str) and _MARK in text_value:
                 return None
             shape.append((key, bool(value)))
-        else:
+        elif value is None or isinstance(value, bool | int | float | dt.date):
             shape.append((key, bool(value), type(value).__name__))
+        else:
+            return None  # anything else (a lazy translation, an object): the template renders it
     return tuple(shape)
 
 

@@ -135,3 +135,18 @@ def test_dates_print_as_the_date_filter_did(fmt: str, expected: str) -> None:
     assert str(when) == defaultfilters.date(template_localtime(moment), texts.WHEN_FORMATS[fmt])
     assert str(texts.When(None, texts.WHEN_FORMATS[fmt])) == ""
     assert not texts.When(None, texts.WHEN_FORMATS[fmt])
+
+
+def test_a_lazy_or_unknown_value_is_rendered_by_the_template() -> None:
+    """A value the markers do not stand for (a lazy translation, an object) is never frozen
+    into a compiled text: each context renders its own."""
+    from django.utils.translation import gettext_lazy
+
+    texts._COMPILED.clear()
+    with translation.override("vi"):
+        for reason in (gettext_lazy("Refused"), gettext_lazy("Received")):
+            context = texts.when_values({"code": "H11-1", "reason": reason, "items": []})
+            assert texts._render("notifications/cancelled.txt", context) == render_to_string(
+                "notifications/cancelled.txt", context
+            )
+    assert not texts._COMPILED
